@@ -1,0 +1,684 @@
+/* conn.c: roles, handshake state machine, lifecycle events and verdicts of
+ * one TCP connection, fed segment by segment in capture order. */
+#include "conn.h"
+
+#include <string.h>
+
+enum {
+    TIMING_SYN    = 1u << 0,
+    TIMING_SYNACK = 1u << 1,
+    TIMING_HS_ACK = 1u << 2
+};
+
+/* RFC 9293, 3.7.1: the MSS a side is assumed to accept when its SYN carried
+ * no MSS option (RFC 8200, 5 / RFC 9293 for IPv6: 1280 - 40 - 20). */
+#define DEFAULT_MSS_IPV4 536
+#define DEFAULT_MSS_IPV6 1220
+
+static bool has_flag(const tcphs_segment *seg, uint16_t flag)
+{
+    return (seg->flags & flag) != 0;
+}
+
+static bool is_bare_syn(const tcphs_segment *seg)
+{
+    return (seg->flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_RST)) == TCPHS_SYN;
+}
+
+static bool is_syn_ack(const tcphs_segment *seg)
+{
+    return (seg->flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_RST)) == (TCPHS_SYN | TCPHS_ACK);
+}
+
+/* The acknowledgment field counts only with the ACK flag (RFC 9293, 3.1). */
+static bool carries_ack(const tcphs_segment *seg)
+{
+    return has_flag(seg, TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK);
+}
+
+static tcphs_side peer_of(tcphs_side side)
+{
+    return side == TCPHS_SIDE_CLIENT ? TCPHS_SIDE_SERVER : TCPHS_SIDE_CLIENT;
+}
+
+void tcphs_conn_init(tcphs_conn *conn, uint32_t stream)
+{
+    memset(conn, 0, sizeof(*conn));
+    conn->stream = stream;
+    tcphs_zeek_init(&conn->zeek);
+}
+
+/* ---- roles --------------------------------------------------------------- */
+
+static bool is_privileged_port(uint16_t port)
+{
+    return port < 1024;
+}
+
+/* tcphs-fields.md, Roles: the client sent the first bare SYN; failing that it
+ * received the first SYN-ACK; failing that it sent the first segment, unless
+ * only one side uses a port below 1024, which then is the server. */
+static void assign_roles(tcphs_conn *conn, const tcphs_segment *seg)
+{
+    bool sender_is_client;
+
+    if (is_bare_syn(seg)) {
+        sender_is_client = true;
+    } else if (is_syn_ack(seg)) {
+        sender_is_client = false;
+    } else {
+        bool src_low = is_privileged_port(seg->src.port);
+        bool dst_low = is_privileged_port(seg->dst.port);
+        sender_is_client = !(src_low && !dst_low);
+        conn->role_guessed = 1;
+    }
+    conn->client = sender_is_client ? seg->src : seg->dst;
+    conn->server = sender_is_client ? seg->dst : seg->src;
+}
+
+static tcphs_side sender_side(const tcphs_conn *conn, const tcphs_segment *seg)
+{
+    return tcphs_endpoint_equal(&seg->src, &conn->client) ? TCPHS_SIDE_CLIENT : TCPHS_SIDE_SERVER;
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+/* Remember what a SYN or SYN-ACK offered.  ECN setup is RFC 3168, 6.1.1:
+ * the SYN carries ECE and CWR, the SYN-ACK ECE without CWR. */
+static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
+{
+    uint8_t offered = TCPHS_OFFER_SEEN;
+    bool ecn_setup;
+
+    if (tcphs_segment_has(seg, TCPHS_OPT_MSS)) {
+        offered |= TCPHS_OFFER_MSS;
+        offer->mss = seg->mss;
+    }
+    if (tcphs_segment_has(seg, TCPHS_OPT_WSCALE)) {
+        offered |= TCPHS_OFFER_WSCALE;
+        offer->wscale = seg->wscale;
+    }
+    if (tcphs_segment_has(seg, TCPHS_OPT_SACK_PERM))
+        offered |= TCPHS_OFFER_SACK;
+    if (tcphs_segment_has(seg, TCPHS_OPT_TIMESTAMPS))
+        offered |= TCPHS_OFFER_TIMESTAMPS;
+    if (has_flag(seg, TCPHS_ACK))
+        ecn_setup = has_flag(seg, TCPHS_ECE) && !has_flag(seg, TCPHS_CWR);
+    else
+        ecn_setup = has_flag(seg, TCPHS_ECE) && has_flag(seg, TCPHS_CWR);
+    if (ecn_setup)
+        offered |= TCPHS_OFFER_ECN;
+    /* RFC 7413: a SYN with data or a Fast Open cookie (request) uses TFO. */
+    if (!has_flag(seg, TCPHS_ACK) && (seg->len > 0 || tcphs_segment_has(seg, TCPHS_OPT_TFO)))
+        offered |= TCPHS_OFFER_TFO;
+    if (seg->src.addr.family == 6)
+        offered |= TCPHS_OFFER_IPV6;
+    offer->offered = offered;
+}
+
+/* ---- handshake segments -------------------------------------------------- */
+
+static void set_step(tcphs_conn *conn, tcphs_record *rec, const tcphs_segment *seg, uint8_t step)
+{
+    rec->step = step;
+    conn->hs_frames[step - 1] = seg->frame;
+}
+
+static void set_ack_check(tcphs_record *rec, bool ok)
+{
+    rec->known |= TCPHS_KNOWN_ACK_CHECK;
+    rec->ack_ok = ok;
+}
+
+/* A bare SYN from the client: the first one, a retransmission (same ISN), or
+ * the real SYN arriving after a SYN-ACK from which its ISN was derived. */
+static void on_client_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
+{
+    tcphs_side_state *client = &conn->side[TCPHS_SIDE_CLIENT];
+
+    if (!(conn->timing_known & TIMING_HS_ACK)) {
+        /* Wireshark's iRTT starts at the most recent SYN. */
+        conn->syn_ns = seg->time_ns;
+        conn->timing_known = (uint8_t)((conn->timing_known | TIMING_SYN) & ~TIMING_SYNACK);
+    }
+    if (client->isn_known && !client->isn_derived && client->syn_seq == seg->seq) {
+        conn->syn_retransmissions++;
+        rec->event = TCPHS_EVENT_SYN_RETRANSMISSION;
+        rec->retransmission = (uint8_t)(conn->syn_retransmissions > 255 ? 255 : conn->syn_retransmissions);
+        rec->anomalies |= TCPHS_ANOMALY_SYN_RETRANSMITTED;
+        return;
+    }
+    client->syn_seq = seg->seq;
+    client->isn_known = 1;
+    client->isn_derived = 0;
+    record_offer(&conn->offer[TCPHS_SIDE_CLIENT], seg);
+    rec->event = TCPHS_EVENT_SYN;
+    set_step(conn, rec, seg, 1);
+}
+
+/* A bare SYN from the server while the client's SYN is outstanding: the two
+ * SYNs crossed (RFC 9293, 3.5, figure 8). */
+static void on_server_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
+{
+    tcphs_side_state *server = &conn->side[TCPHS_SIDE_SERVER];
+
+    if (server->isn_known && server->syn_seq == seg->seq) {
+        rec->event = TCPHS_EVENT_SYN_RETRANSMISSION;
+        return;
+    }
+    server->syn_seq = seg->seq;
+    server->isn_known = 1;
+    record_offer(&conn->offer[TCPHS_SIDE_SERVER], seg);
+    rec->event = TCPHS_EVENT_SYN;
+    rec->anomalies |= TCPHS_ANOMALY_SIMULTANEOUS_OPEN;
+    set_step(conn, rec, seg, 1);
+    conn->hs_state = TCPHS_HSS_SIMULTANEOUS;
+}
+
+/* A SYN-ACK from `side`.  Returns whether its ack is the peer's ISN + 1;
+ * true also when that cannot be checked (the peer's ISN is unknown, and is
+ * then derived from this ack). */
+static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
+{
+    tcphs_side_state *self = &conn->side[side];
+    tcphs_side_state *peer = &conn->side[peer_of(side)];
+    bool ack_ok = true;
+
+    if (self->synack_sent && self->isn_known && self->syn_seq == seg->seq) {
+        conn->synack_retransmissions++;
+        rec->event = TCPHS_EVENT_SYN_ACK_RETRANSMISSION;
+        rec->retransmission = (uint8_t)(conn->synack_retransmissions > 255 ? 255 : conn->synack_retransmissions);
+        return true;
+    }
+    self->syn_seq = seg->seq;
+    self->isn_known = 1;
+    self->synack_sent = 1;
+    /* In a simultaneous open each side's options came with its bare SYN. */
+    if (!(conn->offer[side].offered & TCPHS_OFFER_SEEN))
+        record_offer(&conn->offer[side], seg);
+    rec->event = TCPHS_EVENT_SYN_ACK;
+    set_step(conn, rec, seg, 2);
+    if (!(conn->timing_known & TIMING_SYNACK)) {
+        conn->synack_ns = seg->time_ns;
+        conn->timing_known |= TIMING_SYNACK;
+    }
+    if (!carries_ack(seg))
+        return true;
+    if (peer->isn_known && !peer->isn_derived) {
+        ack_ok = seg->ack == peer->syn_seq + 1;
+        set_ack_check(rec, ack_ok);
+        if (!ack_ok)
+            rec->anomalies |= TCPHS_ANOMALY_SYNACK_BAD_ACK;
+    } else if (!peer->isn_known) {
+        /* The SYN was not captured: its ISN is what this SYN-ACK acknowledges, minus 1. */
+        peer->syn_seq = seg->ack - 1;
+        peer->isn_known = 1;
+        peer->isn_derived = 1;
+    }
+    return ack_ok;
+}
+
+/* The client's segment that completes the handshake (RFC 9293, 3.5: the
+ * third segment, which may carry data). */
+static void on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
+{
+    bool ack_ok = seg->ack == conn->side[TCPHS_SIDE_SERVER].syn_seq + 1;
+
+    set_ack_check(rec, ack_ok);
+    if (!ack_ok)
+        rec->anomalies |= TCPHS_ANOMALY_HS_ACK_BAD_ACK;
+    /* A FIN in the third segment is reported as the FIN; the handshake still completes. */
+    if (!has_flag(seg, TCPHS_FIN)) {
+        rec->event = TCPHS_EVENT_HANDSHAKE_ACK;
+        set_step(conn, rec, seg, 3);
+    }
+    conn->hs_ack_ns = seg->time_ns;
+    conn->timing_known |= TIMING_HS_ACK;
+    conn->hs_state = ack_ok ? TCPHS_HSS_ESTABLISHED : TCPHS_HSS_INVALID;
+}
+
+/* SYN and SYN-ACK retransmissions after the handshake settled. */
+static void on_late_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
+{
+    const tcphs_side_state *self = &conn->side[side];
+
+    if (self->isn_known && self->syn_seq == seg->seq) {
+        if (is_bare_syn(seg)) {
+            if (side == TCPHS_SIDE_CLIENT)
+                conn->syn_retransmissions++;
+            rec->event = TCPHS_EVENT_SYN_RETRANSMISSION;
+        } else {
+            conn->synack_retransmissions++;
+            rec->event = TCPHS_EVENT_SYN_ACK_RETRANSMISSION;
+        }
+    } else {
+        rec->event = is_bare_syn(seg) ? TCPHS_EVENT_SYN : TCPHS_EVENT_SYN_ACK;
+    }
+}
+
+/* ---- the handshake state machine: one handler per state ---------------- */
+
+typedef void (*hs_handler)(tcphs_conn *, const tcphs_segment *, tcphs_side, tcphs_record *);
+
+static void hs_start(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
+{
+    if (is_bare_syn(seg) && side == TCPHS_SIDE_CLIENT) {
+        on_client_syn(conn, seg, rec);
+        conn->hs_state = TCPHS_HSS_SYN_SENT;
+    } else if (is_syn_ack(seg) && side == TCPHS_SIDE_SERVER) {
+        on_syn_ack(conn, seg, side, rec);
+        conn->hs_state = TCPHS_HSS_SYN_RECEIVED;
+    } else {
+        conn->hs_state = TCPHS_HSS_NOT_SEEN;
+        rec->anomalies |= TCPHS_ANOMALY_MIDSTREAM_START;
+    }
+}
+
+static void hs_syn_sent(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
+{
+    if (has_flag(seg, TCPHS_RST)) {
+        /* RFC 9293, 3.10.7.1: a closed port answers the SYN with RST. */
+        if (side == TCPHS_SIDE_SERVER) {
+            conn->hs_state = TCPHS_HSS_REFUSED;
+            rec->anomalies |= TCPHS_ANOMALY_REFUSED;
+        }
+        return;
+    }
+    if (is_bare_syn(seg)) {
+        if (side == TCPHS_SIDE_CLIENT)
+            on_client_syn(conn, seg, rec);
+        else
+            on_server_syn(conn, seg, rec);
+        return;
+    }
+    if (is_syn_ack(seg) && side == TCPHS_SIDE_SERVER) {
+        bool ack_ok = on_syn_ack(conn, seg, side, rec);
+        if (rec->event == TCPHS_EVENT_SYN_ACK)
+            conn->hs_state = ack_ok ? TCPHS_HSS_SYN_RECEIVED : TCPHS_HSS_INVALID;
+        return;
+    }
+    /* The server carries on as if it had answered: its SYN-ACK was not captured. */
+    if (side == TCPHS_SIDE_SERVER && !has_flag(seg, TCPHS_SYN))
+        conn->hs_state = TCPHS_HSS_SYNACK_MISSING;
+}
+
+static void hs_simultaneous(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
+{
+    if (has_flag(seg, TCPHS_RST)) {
+        conn->hs_state = TCPHS_HSS_ABORTED;
+        rec->anomalies |= TCPHS_ANOMALY_ABORTED;
+        return;
+    }
+    if (is_bare_syn(seg)) {
+        if (side == TCPHS_SIDE_CLIENT)
+            on_client_syn(conn, seg, rec);
+        else
+            on_server_syn(conn, seg, rec);
+        return;
+    }
+    if (is_syn_ack(seg) && !on_syn_ack(conn, seg, side, rec))
+        conn->hs_state = TCPHS_HSS_INVALID;
+    /* The state stays SIMULTANEOUS: its verdict is simultaneous-open. */
+}
+
+static void hs_syn_received(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
+{
+    if (has_flag(seg, TCPHS_RST)) {
+        conn->hs_state = TCPHS_HSS_ABORTED;
+        rec->anomalies |= TCPHS_ANOMALY_ABORTED;
+        return;
+    }
+    if (is_bare_syn(seg)) {
+        if (side == TCPHS_SIDE_CLIENT)
+            on_client_syn(conn, seg, rec);
+        return;
+    }
+    if (is_syn_ack(seg)) {
+        if (side == TCPHS_SIDE_SERVER)
+            on_syn_ack(conn, seg, side, rec);
+        return;
+    }
+    if (side == TCPHS_SIDE_CLIENT && carries_ack(seg))
+        on_handshake_ack(conn, seg, rec);
+}
+
+/* Settled states: the verdict is final; only late SYNs are recognised. */
+static void hs_settled(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
+{
+    if (!has_flag(seg, TCPHS_RST) && has_flag(seg, TCPHS_SYN))
+        on_late_syn(conn, seg, side, rec);
+}
+
+static const hs_handler hs_handlers[] = {
+    [TCPHS_HSS_START]          = hs_start,
+    [TCPHS_HSS_SYN_SENT]       = hs_syn_sent,
+    [TCPHS_HSS_SIMULTANEOUS]   = hs_simultaneous,
+    [TCPHS_HSS_SYN_RECEIVED]   = hs_syn_received,
+    [TCPHS_HSS_SYNACK_MISSING] = hs_settled,
+    [TCPHS_HSS_ESTABLISHED]    = hs_settled,
+    [TCPHS_HSS_REFUSED]        = hs_settled,
+    [TCPHS_HSS_ABORTED]        = hs_settled,
+    [TCPHS_HSS_INVALID]        = hs_settled,
+    [TCPHS_HSS_NOT_SEEN]       = hs_settled,
+};
+
+/* Whether the handshake is still under way, so that payload is premature. */
+static bool handshake_open(const tcphs_conn *conn)
+{
+    switch (conn->hs_state) {
+    case TCPHS_HSS_SYN_SENT:
+    case TCPHS_HSS_SYN_RECEIVED:
+        return true;
+    case TCPHS_HSS_SIMULTANEOUS:
+        return !(conn->side[0].synack_sent && conn->side[1].synack_sent);
+    default:
+        return false;
+    }
+}
+
+/* ---- lifecycle: data, keep-alives, FIN, RST ---------------------------- */
+
+/* Note which FIN this segment's ack covers; returns true when it is the
+ * first acknowledgment of the peer's FIN. */
+static bool acknowledges_peer_fin(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side)
+{
+    tcphs_side_state *peer = &conn->side[peer_of(side)];
+
+    if (!peer->fin_sent || peer->fin_acked || !carries_ack(seg))
+        return false;
+    if (!tcphs_seq_ge(seg->ack, peer->fin_end))
+        return false;
+    peer->fin_acked = 1;
+    return true;
+}
+
+static void on_rst(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
+{
+    rec->event = TCPHS_EVENT_RST;
+    if (conn->side[0].fin_sent && conn->side[1].fin_sent)
+        rec->known |= TCPHS_KNOWN_AFTER_BOTH_FINS;
+    if (conn->data_seen && !(rec->anomalies & (TCPHS_ANOMALY_REFUSED | TCPHS_ANOMALY_ABORTED)))
+        rec->anomalies |= TCPHS_ANOMALY_RST_AFTER_DATA;
+    if (!conn->rst_seen) {
+        conn->rst_seen = 1;
+        conn->first_rst_side = (uint8_t)side;
+    }
+    if (!conn->side[side].rst_sent) {
+        conn->side[side].rst_sent = 1;
+        conn->side[side].rst_frame = seg->frame;
+    }
+}
+
+/* RFC 9293, 3.6: the first FIN starts the active close; the other side's
+ * FIN is the passive close, unless it was sent before the first FIN had
+ * arrived (a simultaneous close: its ack does not cover the first FIN). */
+static void on_fin(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
+{
+    tcphs_side_state *self = &conn->side[side];
+    const tcphs_side_state *peer = &conn->side[peer_of(side)];
+
+    if (conn->rst_seen)
+        rec->anomalies |= TCPHS_ANOMALY_FIN_AFTER_RST;
+    if (!conn->fin_seen) {
+        conn->fin_seen = 1;
+        conn->first_fin_side = (uint8_t)side;
+        rec->event = TCPHS_EVENT_FIN;
+    } else if (conn->first_fin_side == side) {
+        rec->event = TCPHS_EVENT_FIN;
+    } else {
+        rec->event = TCPHS_EVENT_PEER_FIN;
+        if (!self->fin_sent && (!carries_ack(seg) || tcphs_seq_lt(seg->ack, peer->fin_end)))
+            conn->simultaneous_close = 1;
+        if (conn->simultaneous_close)
+            rec->known |= TCPHS_KNOWN_SIMULTANEOUS_CLOSE;
+    }
+    if (!self->fin_sent) {
+        self->fin_sent = 1;
+        self->fin_frame = seg->frame;
+        /* A FIN occupies one sequence number after the segment's data. */
+        self->fin_end = seg->seq + seg->len + 1;
+    }
+}
+
+static void classify_plain(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec,
+                           bool acks_peer_fin)
+{
+    if (tcphs_segment_has(seg, TCPHS_KEEP_ALIVE)) {
+        rec->event = TCPHS_EVENT_KEEP_ALIVE;
+        conn->side[side].keep_alives++;
+    } else if (tcphs_segment_has(seg, TCPHS_KEEP_ALIVE_ACK)) {
+        rec->event = TCPHS_EVENT_KEEP_ALIVE_ACK;
+    } else if (seg->len > 0) {
+        rec->event = TCPHS_EVENT_DATA;
+    } else if (acks_peer_fin) {
+        rec->event = TCPHS_EVENT_FIN_ACK;
+    } else if (has_flag(seg, TCPHS_ACK)) {
+        rec->event = TCPHS_EVENT_ACK;
+    } else {
+        rec->event = TCPHS_EVENT_OTHER;
+    }
+    if (conn->rst_seen && seg->len > 0)
+        rec->anomalies |= TCPHS_ANOMALY_DATA_AFTER_RST;
+}
+
+static void classify_lifecycle(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
+{
+    bool acks_peer_fin = acknowledges_peer_fin(conn, seg, side);
+
+    if (rec->event != TCPHS_EVENT_NONE)
+        return;   /* the handshake machine already named it */
+    if (has_flag(seg, TCPHS_RST))
+        on_rst(conn, side, seg, rec);
+    else if (has_flag(seg, TCPHS_FIN))
+        on_fin(conn, side, seg, rec);
+    else
+        classify_plain(conn, side, seg, rec, acks_peer_fin);
+}
+
+static bool is_handshake_event(uint8_t event)
+{
+    switch (event) {
+    case TCPHS_EVENT_SYN:
+    case TCPHS_EVENT_SYN_ACK:
+    case TCPHS_EVENT_HANDSHAKE_ACK:
+    case TCPHS_EVENT_SYN_RETRANSMISSION:
+    case TCPHS_EVENT_SYN_ACK_RETRANSMISSION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* tcphs-fields.md, tcphs.phase: reset for a RST; teardown from the first FIN
+ * on (and after a RST); handshake for SYNs, SYN-ACKs and the completing ACK. */
+static tcphs_phase phase_of(const tcphs_conn *conn, const tcphs_segment *seg, const tcphs_record *rec)
+{
+    if (has_flag(seg, TCPHS_RST))
+        return TCPHS_PHASE_RESET;
+    if (conn->fin_seen)
+        return TCPHS_PHASE_TEARDOWN;
+    if (is_handshake_event(rec->event))
+        return TCPHS_PHASE_HANDSHAKE;
+    if (conn->rst_seen)
+        return TCPHS_PHASE_TEARDOWN;
+    return TCPHS_PHASE_DATA;
+}
+
+/* ---- bookkeeping ---------------------------------------------------------- */
+
+static void count_segment(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg)
+{
+    tcphs_side_state *self = &conn->side[side];
+
+    self->packets++;
+    self->bytes += seg->len;
+    if (tcphs_segment_has(seg, TCPHS_RETRANSMISSION))
+        self->retransmissions++;
+    if (seg->time_ns < conn->first_ns)
+        conn->first_ns = seg->time_ns;
+    if (seg->time_ns > conn->last_ns)
+        conn->last_ns = seg->time_ns;
+}
+
+static void snapshot_isns(const tcphs_conn *conn, tcphs_record *rec)
+{
+    const tcphs_side_state *client = &conn->side[TCPHS_SIDE_CLIENT];
+    const tcphs_side_state *server = &conn->side[TCPHS_SIDE_SERVER];
+
+    if (client->isn_known) {
+        rec->known |= TCPHS_KNOWN_ISN_CLIENT;
+        rec->isn_client = client->syn_seq;
+        if (client->isn_derived)
+            rec->known |= TCPHS_KNOWN_ISN_CLIENT_DERIVED;
+    }
+    if (server->isn_known) {
+        rec->known |= TCPHS_KNOWN_ISN_SERVER;
+        rec->isn_server = server->syn_seq;
+    }
+}
+
+bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
+{
+    tcphs_side side;
+    bool first = conn->first_frame == 0;
+
+    if (!tcphs_segment_has(seg, TCPHS_HAVE_REQUIRED))
+        return false;
+
+    memset(rec, 0, sizeof(*rec));
+    if (first) {
+        assign_roles(conn, seg);
+        conn->first_frame = seg->frame;
+        conn->first_ns = conn->last_ns = seg->time_ns;
+    }
+    side = sender_side(conn, seg);
+    rec->conn = conn;
+    rec->from = (uint8_t)side;
+    rec->seq = seg->seq;
+    rec->ack = carries_ack(seg) ? seg->ack : 0;
+    rec->len = seg->len;
+    rec->flags = seg->flags;
+    if (conn->role_guessed)
+        rec->known |= TCPHS_KNOWN_ROLE_GUESSED;
+
+    if (seg->len > 0 && !has_flag(seg, TCPHS_SYN) && handshake_open(conn) &&
+        !(side == TCPHS_SIDE_CLIENT && conn->hs_state == TCPHS_HSS_SYN_RECEIVED && carries_ack(seg)))
+        rec->anomalies |= TCPHS_ANOMALY_DATA_BEFORE_HS;
+
+    hs_handlers[conn->hs_state](conn, seg, side, rec);
+    classify_lifecycle(conn, side, seg, rec);
+    rec->phase = (uint8_t)phase_of(conn, seg, rec);
+
+    if (seg->len > 0)
+        conn->data_seen = 1;
+    count_segment(conn, side, seg);
+    snapshot_isns(conn, rec);
+    tcphs_zeek_update(&conn->zeek, seg);
+    return true;
+}
+
+/* ---- verdicts -------------------------------------------------------------- */
+
+tcphs_hs_verdict tcphs_conn_hs_verdict(const tcphs_conn *conn)
+{
+    switch (conn->hs_state) {
+    case TCPHS_HSS_SYN_SENT:       return TCPHS_HS_UNANSWERED;
+    case TCPHS_HSS_SIMULTANEOUS:   return TCPHS_HS_SIMULTANEOUS_OPEN;
+    case TCPHS_HSS_SYN_RECEIVED:   return TCPHS_HS_INCOMPLETE;
+    case TCPHS_HSS_SYNACK_MISSING: return TCPHS_HS_INCOMPLETE;
+    case TCPHS_HSS_ESTABLISHED:    return TCPHS_HS_COMPLETE;
+    case TCPHS_HSS_REFUSED:        return TCPHS_HS_REFUSED;
+    case TCPHS_HSS_ABORTED:        return TCPHS_HS_ABORTED;
+    case TCPHS_HSS_INVALID:        return TCPHS_HS_INVALID;
+    case TCPHS_HSS_START:
+    case TCPHS_HSS_NOT_SEEN:
+    default:                       return TCPHS_HS_NOT_SEEN;
+    }
+}
+
+/* Who closed: the first FIN's sender (both for a simultaneous close), or the
+ * first RST's sender when a RST came before any FIN. */
+tcphs_close_initiator tcphs_conn_close_initiator(const tcphs_conn *conn)
+{
+    uint8_t side;
+
+    if (conn->fin_seen && conn->simultaneous_close)
+        return TCPHS_CLOSE_BY_BOTH;
+    if (conn->fin_seen)
+        side = conn->first_fin_side;
+    else if (conn->rst_seen)
+        side = conn->first_rst_side;
+    else
+        return TCPHS_CLOSE_BY_NONE;
+    return side == TCPHS_SIDE_CLIENT ? TCPHS_CLOSE_BY_CLIENT : TCPHS_CLOSE_BY_SERVER;
+}
+
+/* How: FIN both ways is graceful (a RST after that changes nothing, as in
+ * Zeek), a RST before that is a reset, a FIN one way only is a half close. */
+tcphs_close_kind tcphs_conn_close_kind(const tcphs_conn *conn)
+{
+    bool both_fins = conn->side[0].fin_sent && conn->side[1].fin_sent;
+
+    if (both_fins)
+        return TCPHS_CLOSE_GRACEFUL;
+    if (conn->rst_seen)
+        return TCPHS_CLOSE_RESET;
+    if (conn->fin_seen)
+        return TCPHS_CLOSE_HALF;
+    return TCPHS_CLOSE_NONE;
+}
+
+bool tcphs_conn_irtt(const tcphs_conn *conn, int64_t *ns)
+{
+    if ((conn->timing_known & (TIMING_SYN | TIMING_HS_ACK)) != (TIMING_SYN | TIMING_HS_ACK))
+        return false;
+    *ns = conn->hs_ack_ns - conn->syn_ns;
+    return true;
+}
+
+bool tcphs_conn_syn_to_synack(const tcphs_conn *conn, int64_t *ns)
+{
+    if ((conn->timing_known & (TIMING_SYN | TIMING_SYNACK)) != (TIMING_SYN | TIMING_SYNACK))
+        return false;
+    *ns = conn->synack_ns - conn->syn_ns;
+    return true;
+}
+
+bool tcphs_conn_synack_to_ack(const tcphs_conn *conn, int64_t *ns)
+{
+    if ((conn->timing_known & (TIMING_SYN | TIMING_SYNACK | TIMING_HS_ACK)) !=
+        (TIMING_SYN | TIMING_SYNACK | TIMING_HS_ACK))
+        return false;
+    *ns = conn->hs_ack_ns - conn->synack_ns;
+    return true;
+}
+
+bool tcphs_conn_options_known(const tcphs_conn *conn)
+{
+    return (conn->offer[0].offered & TCPHS_OFFER_SEEN) && (conn->offer[1].offered & TCPHS_OFFER_SEEN);
+}
+
+static uint16_t offered_mss(const tcphs_offer *offer, bool ipv6)
+{
+    if (offer->offered & TCPHS_OFFER_MSS)
+        return offer->mss;
+    return ipv6 ? DEFAULT_MSS_IPV6 : DEFAULT_MSS_IPV4;
+}
+
+uint16_t tcphs_conn_mss_effective(const tcphs_conn *conn)
+{
+    bool ipv6 = (conn->offer[TCPHS_SIDE_CLIENT].offered & TCPHS_OFFER_IPV6) != 0;
+    uint16_t client = offered_mss(&conn->offer[TCPHS_SIDE_CLIENT], ipv6);
+    uint16_t server = offered_mss(&conn->offer[TCPHS_SIDE_SERVER], ipv6);
+
+    return client < server ? client : server;
+}
+
+/* An option is negotiated when both sides offered it; Fast Open is the
+ * client's alone (its SYN carried data or a cookie). */
+bool tcphs_conn_negotiated(const tcphs_conn *conn, uint8_t offer_bit)
+{
+    if (offer_bit == TCPHS_OFFER_TFO)
+        return (conn->offer[TCPHS_SIDE_CLIENT].offered & TCPHS_OFFER_TFO) != 0;
+    return (conn->offer[0].offered & offer_bit) && (conn->offer[1].offered & offer_bit);
+}

@@ -1,0 +1,164 @@
+/* conn.h: the life of one TCP connection (one Wireshark tcp.stream).
+ *
+ * tcphs_conn_update() takes the segments of one stream in capture order and
+ * returns, for each, a tcphs_record: what the segment is (phase, event, role,
+ * handshake step, ISNs known so far, the ack check).  The connection keeps
+ * the verdicts about the whole stream (handshake state, options, close, Zeek's
+ * conn_state and history, counters).
+ *
+ * The handshake is an explicit state machine in the manner of Suricata's
+ * stream-tcp.c: one handler per state (conn.c), final verdicts are absorbing.
+ */
+#ifndef TCPHS_CONN_H
+#define TCPHS_CONN_H
+
+#include "segment.h"
+#include "vocab.h"
+#include "zeek.h"
+
+/* Anomalies, one bit each; the epan glue turns them into expert infos. */
+enum {
+    TCPHS_ANOMALY_SYNACK_BAD_ACK      = 1u << 0,  /* SYN-ACK ack != client ISN + 1 */
+    TCPHS_ANOMALY_HS_ACK_BAD_ACK      = 1u << 1,  /* handshake ACK ack != server ISN + 1 */
+    TCPHS_ANOMALY_SYN_RETRANSMITTED   = 1u << 2,
+    TCPHS_ANOMALY_REFUSED             = 1u << 3,  /* this RST refuses the SYN */
+    TCPHS_ANOMALY_ABORTED             = 1u << 4,  /* this RST aborts the handshake */
+    TCPHS_ANOMALY_SIMULTANEOUS_OPEN   = 1u << 5,  /* this SYN crosses the peer's SYN */
+    TCPHS_ANOMALY_MIDSTREAM_START     = 1u << 6,  /* first segment of a stream whose handshake was not captured */
+    TCPHS_ANOMALY_DATA_BEFORE_HS      = 1u << 7,  /* payload while the handshake is still open */
+    TCPHS_ANOMALY_RST_AFTER_DATA      = 1u << 8,  /* abortive close of a connection that carried data */
+    TCPHS_ANOMALY_FIN_AFTER_RST       = 1u << 9,
+    TCPHS_ANOMALY_DATA_AFTER_RST      = 1u << 10
+};
+
+/* Bits of tcphs_record.known. */
+enum {
+    TCPHS_KNOWN_ISN_CLIENT         = 1u << 0,
+    TCPHS_KNOWN_ISN_CLIENT_DERIVED = 1u << 1,  /* from the SYN-ACK's ack - 1 */
+    TCPHS_KNOWN_ISN_SERVER         = 1u << 2,
+    TCPHS_KNOWN_ACK_CHECK          = 1u << 3,  /* ack_ok is meaningful */
+    TCPHS_KNOWN_ROLE_GUESSED       = 1u << 4,
+    TCPHS_KNOWN_AFTER_BOTH_FINS    = 1u << 5,  /* both sides had sent FIN before this segment */
+    TCPHS_KNOWN_SIMULTANEOUS_CLOSE = 1u << 6   /* this peer FIN crossed the first FIN */
+};
+
+typedef struct tcphs_conn tcphs_conn;
+
+/* What one segment is; computed once, when the frame is first dissected. */
+typedef struct {
+    const tcphs_conn *conn;
+    uint32_t isn_client;
+    uint32_t isn_server;
+    uint32_t seq;            /* raw, as captured: for the note's arithmetic */
+    uint32_t ack;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t anomalies;      /* TCPHS_ANOMALY_* */
+    uint8_t  phase;          /* tcphs_phase */
+    uint8_t  event;          /* tcphs_event */
+    uint8_t  from;           /* tcphs_side of the sender */
+    uint8_t  step;           /* 1, 2, 3 on handshake segments, else 0 */
+    uint8_t  known;          /* TCPHS_KNOWN_* */
+    uint8_t  ack_ok;         /* the ack check passed (with TCPHS_KNOWN_ACK_CHECK) */
+    uint8_t  retransmission; /* how many times this SYN / SYN-ACK was already sent */
+} tcphs_record;
+
+/* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */
+typedef enum {
+    TCPHS_HSS_START = 0,          /* nothing seen yet */
+    TCPHS_HSS_SYN_SENT,           /* client SYN seen */
+    TCPHS_HSS_SIMULTANEOUS,       /* both sides sent a bare SYN */
+    TCPHS_HSS_SYN_RECEIVED,       /* SYN-ACK seen, waiting for the client's ACK */
+    TCPHS_HSS_SYNACK_MISSING,     /* the server went on without a captured SYN-ACK */
+    TCPHS_HSS_ESTABLISHED,
+    TCPHS_HSS_REFUSED,
+    TCPHS_HSS_ABORTED,
+    TCPHS_HSS_INVALID,
+    TCPHS_HSS_NOT_SEEN
+} tcphs_hs_state;
+
+/* Options one side offered in its SYN or SYN-ACK. */
+typedef struct {
+    uint16_t mss;
+    uint8_t  wscale;
+    uint8_t  offered;        /* TCPHS_OFFER_* */
+} tcphs_offer;
+
+enum {
+    TCPHS_OFFER_SEEN       = 1u << 0,  /* this side's SYN / SYN-ACK was captured */
+    TCPHS_OFFER_MSS        = 1u << 1,
+    TCPHS_OFFER_WSCALE     = 1u << 2,
+    TCPHS_OFFER_SACK       = 1u << 3,
+    TCPHS_OFFER_TIMESTAMPS = 1u << 4,
+    TCPHS_OFFER_ECN        = 1u << 5,  /* RFC 3168 6.1.1: SYN with ECE+CWR, SYN-ACK with ECE */
+    TCPHS_OFFER_TFO        = 1u << 6,  /* SYN carried data or a Fast Open cookie */
+    TCPHS_OFFER_IPV6       = 1u << 7   /* the SYN went over IPv6 (default MSS 1220) */
+};
+
+/* Per-side counters and the close sequence. */
+typedef struct {
+    uint32_t packets;
+    uint64_t bytes;          /* payload, retransmissions included */
+    uint32_t keep_alives;
+    uint32_t retransmissions; /* Wireshark's tcp.analysis.*retransmission */
+    uint32_t fin_end;        /* ack value that acknowledges this side's FIN */
+    uint32_t fin_frame;
+    uint32_t rst_frame;
+    uint8_t  fin_sent;
+    uint8_t  fin_acked;
+    uint8_t  rst_sent;
+    uint8_t  synack_sent;
+    uint32_t syn_seq;        /* this side's ISN, valid with isn_known */
+    uint8_t  isn_known;
+    uint8_t  isn_derived;
+} tcphs_side_state;
+
+struct tcphs_conn {
+    uint32_t stream;
+    uint32_t first_frame;
+    tcphs_endpoint client;
+    tcphs_endpoint server;
+    int64_t  first_ns, last_ns;
+    int64_t  syn_ns;          /* most recent client SYN (Wireshark's ts_mru_syn) */
+    int64_t  synack_ns;       /* first SYN-ACK after it */
+    int64_t  hs_ack_ns;       /* the handshake ACK */
+    uint32_t syn_retransmissions;     /* the client's SYN sent again */
+    uint32_t synack_retransmissions;  /* the server's SYN-ACK sent again */
+    uint32_t hs_frames[3];    /* frames of steps 1, 2, 3 (0 when absent) */
+    tcphs_side_state side[2];
+    tcphs_offer offer[2];
+    uint8_t  hs_state;        /* tcphs_hs_state */
+    uint8_t  role_guessed;
+    uint8_t  first_fin_side;  /* valid when a FIN was seen */
+    uint8_t  fin_seen;
+    uint8_t  simultaneous_close;
+    uint8_t  first_rst_side;
+    uint8_t  rst_seen;
+    uint8_t  data_seen;
+    uint8_t  timing_known;    /* which of syn_ns/synack_ns/hs_ack_ns are set: bits 0..2 */
+    tcphs_zeek zeek;
+};
+
+/* Start an empty connection record for a tcp.stream. */
+void tcphs_conn_init(tcphs_conn *conn, uint32_t stream);
+
+/* Feed the next segment of the stream; fills *rec.  Returns false (and
+ * leaves conn untouched) when the segment lacks TCPHS_HAVE_REQUIRED. */
+bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec);
+
+/* Verdicts about the whole connection as it stands. */
+tcphs_hs_verdict tcphs_conn_hs_verdict(const tcphs_conn *conn);
+tcphs_close_initiator tcphs_conn_close_initiator(const tcphs_conn *conn);
+tcphs_close_kind tcphs_conn_close_kind(const tcphs_conn *conn);
+
+/* Handshake timing; each returns false when not measured. */
+bool tcphs_conn_irtt(const tcphs_conn *conn, int64_t *ns);
+bool tcphs_conn_syn_to_synack(const tcphs_conn *conn, int64_t *ns);
+bool tcphs_conn_synack_to_ack(const tcphs_conn *conn, int64_t *ns);
+
+/* Negotiated options; false when the SYN or the SYN-ACK is missing. */
+bool tcphs_conn_options_known(const tcphs_conn *conn);
+uint16_t tcphs_conn_mss_effective(const tcphs_conn *conn);
+bool tcphs_conn_negotiated(const tcphs_conn *conn, uint8_t offer_bit);
+
+#endif /* TCPHS_CONN_H */

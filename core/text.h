@@ -1,0 +1,22 @@
+/* text.h: what tcphs says in words: endpoints and the per-segment note. */
+#ifndef TCPHS_TEXT_H
+#define TCPHS_TEXT_H
+
+#include <stddef.h>
+
+#include "conn.h"
+
+/* Longest "[ipv6]:port" plus NUL. */
+#define TCPHS_ENDPOINT_STRLEN 56
+
+/* "192.0.2.1:80" or "[2001:db8::1]:443"; "?" for an unknown family. */
+void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep);
+
+/* Longest note, NUL included; longer text is cut, never overflows. */
+#define TCPHS_NOTE_MAX 320
+
+/* One plain-English sentence for a student about this segment, with the
+ * arithmetic and the roles (tcphs.note).  Writes at most size bytes. */
+void tcphs_note(char *buf, size_t size, const tcphs_record *rec);
+
+#endif /* TCPHS_TEXT_H */

@@ -1,0 +1,83 @@
+/* vocab.c: the fixed vocabularies of tcphs's text fields (tcphs-fields.md). */
+#include "vocab.h"
+
+#include <stddef.h>
+
+/* Look a word up in a table indexed by the enum; anything out of range is a
+ * bug in the caller, shown as "?" rather than read past the table. */
+static const char *word_at(const char *const *table, size_t count, int index)
+{
+    if (index < 0 || (size_t)index >= count || table[index] == NULL)
+        return "?";
+    return table[index];
+}
+
+#define WORD_AT(table, index) word_at(table, sizeof(table) / sizeof(table[0]), (int)(index))
+
+static const char *const phase_words[TCPHS_PHASE_COUNT] = {
+    [TCPHS_PHASE_NONE]      = "none",
+    [TCPHS_PHASE_HANDSHAKE] = "handshake",
+    [TCPHS_PHASE_DATA]      = "data",
+    [TCPHS_PHASE_TEARDOWN]  = "teardown",
+    [TCPHS_PHASE_RESET]     = "reset",
+};
+
+static const char *const event_words[TCPHS_EVENT_COUNT] = {
+    [TCPHS_EVENT_NONE]                   = "none",
+    [TCPHS_EVENT_SYN]                    = "syn",
+    [TCPHS_EVENT_SYN_ACK]                = "syn-ack",
+    [TCPHS_EVENT_HANDSHAKE_ACK]          = "handshake-ack",
+    [TCPHS_EVENT_SYN_RETRANSMISSION]     = "syn-retransmission",
+    [TCPHS_EVENT_SYN_ACK_RETRANSMISSION] = "syn-ack-retransmission",
+    [TCPHS_EVENT_DATA]                   = "data",
+    [TCPHS_EVENT_ACK]                    = "ack",
+    [TCPHS_EVENT_KEEP_ALIVE]             = "keep-alive",
+    [TCPHS_EVENT_KEEP_ALIVE_ACK]         = "keep-alive-ack",
+    [TCPHS_EVENT_FIN]                    = "fin",
+    [TCPHS_EVENT_PEER_FIN]               = "peer-fin",
+    [TCPHS_EVENT_FIN_ACK]                = "fin-ack",
+    [TCPHS_EVENT_RST]                    = "rst",
+    [TCPHS_EVENT_OTHER]                  = "other",
+};
+
+static const char *const side_words[] = {
+    [TCPHS_SIDE_CLIENT] = "client",
+    [TCPHS_SIDE_SERVER] = "server",
+};
+
+static const char *const hs_verdict_words[TCPHS_HS_COUNT] = {
+    [TCPHS_HS_NOT_SEEN]          = "not-seen",
+    [TCPHS_HS_UNANSWERED]        = "unanswered",
+    [TCPHS_HS_INCOMPLETE]        = "incomplete",
+    [TCPHS_HS_COMPLETE]          = "complete",
+    [TCPHS_HS_REFUSED]           = "refused",
+    [TCPHS_HS_ABORTED]           = "aborted",
+    [TCPHS_HS_INVALID]           = "invalid",
+    [TCPHS_HS_SIMULTANEOUS_OPEN] = "simultaneous-open",
+};
+
+static const char *const close_initiator_words[TCPHS_CLOSE_BY_COUNT] = {
+    [TCPHS_CLOSE_BY_NONE]   = "none",
+    [TCPHS_CLOSE_BY_CLIENT] = "client",
+    [TCPHS_CLOSE_BY_SERVER] = "server",
+    [TCPHS_CLOSE_BY_BOTH]   = "both",
+};
+
+static const char *const close_kind_words[TCPHS_CLOSE_KIND_COUNT] = {
+    [TCPHS_CLOSE_NONE]     = "none",
+    [TCPHS_CLOSE_GRACEFUL] = "graceful",
+    [TCPHS_CLOSE_HALF]     = "half",
+    [TCPHS_CLOSE_RESET]    = "reset",
+};
+
+const char *tcphs_phase_name(tcphs_phase phase) { return WORD_AT(phase_words, phase); }
+const char *tcphs_event_name(tcphs_event event) { return WORD_AT(event_words, event); }
+const char *tcphs_side_name(tcphs_side side) { return WORD_AT(side_words, side); }
+const char *tcphs_hs_verdict_name(tcphs_hs_verdict verdict) { return WORD_AT(hs_verdict_words, verdict); }
+
+const char *tcphs_close_initiator_name(tcphs_close_initiator initiator)
+{
+    return WORD_AT(close_initiator_words, initiator);
+}
+
+const char *tcphs_close_kind_name(tcphs_close_kind kind) { return WORD_AT(close_kind_words, kind); }

@@ -1,0 +1,80 @@
+/* vocab.h: the words tcphs prints, defined once.
+ *
+ * Every text-valued tcphs field uses one of these fixed, lower-case
+ * vocabularies (../shared/tcphs-fields.md).  The tree, the statistics and
+ * the reports all print them through tcphs_*_name(), so a word cannot drift
+ * between the places that show it.
+ */
+#ifndef TCPHS_VOCAB_H
+#define TCPHS_VOCAB_H
+
+typedef enum {
+    TCPHS_PHASE_NONE = 0,
+    TCPHS_PHASE_HANDSHAKE,
+    TCPHS_PHASE_DATA,
+    TCPHS_PHASE_TEARDOWN,
+    TCPHS_PHASE_RESET,
+    TCPHS_PHASE_COUNT
+} tcphs_phase;
+
+typedef enum {
+    TCPHS_EVENT_NONE = 0,
+    TCPHS_EVENT_SYN,
+    TCPHS_EVENT_SYN_ACK,
+    TCPHS_EVENT_HANDSHAKE_ACK,
+    TCPHS_EVENT_SYN_RETRANSMISSION,
+    TCPHS_EVENT_SYN_ACK_RETRANSMISSION,
+    TCPHS_EVENT_DATA,
+    TCPHS_EVENT_ACK,
+    TCPHS_EVENT_KEEP_ALIVE,
+    TCPHS_EVENT_KEEP_ALIVE_ACK,
+    TCPHS_EVENT_FIN,
+    TCPHS_EVENT_PEER_FIN,
+    TCPHS_EVENT_FIN_ACK,
+    TCPHS_EVENT_RST,
+    TCPHS_EVENT_OTHER,
+    TCPHS_EVENT_COUNT
+} tcphs_event;
+
+typedef enum {
+    TCPHS_SIDE_CLIENT = 0,
+    TCPHS_SIDE_SERVER = 1
+} tcphs_side;
+
+/* The handshake verdict, tcphs.handshake.state. */
+typedef enum {
+    TCPHS_HS_NOT_SEEN = 0,       /* capture began after the handshake */
+    TCPHS_HS_UNANSWERED,         /* SYN, no SYN-ACK */
+    TCPHS_HS_INCOMPLETE,         /* SYN-ACK seen (or implied), no handshake ACK, no RST */
+    TCPHS_HS_COMPLETE,
+    TCPHS_HS_REFUSED,            /* SYN answered by RST */
+    TCPHS_HS_ABORTED,            /* RST after the SYN-ACK, before the handshake ACK */
+    TCPHS_HS_INVALID,            /* an ack that is not ISN + 1 */
+    TCPHS_HS_SIMULTANEOUS_OPEN,
+    TCPHS_HS_COUNT
+} tcphs_hs_verdict;
+
+typedef enum {
+    TCPHS_CLOSE_BY_NONE = 0,
+    TCPHS_CLOSE_BY_CLIENT,
+    TCPHS_CLOSE_BY_SERVER,
+    TCPHS_CLOSE_BY_BOTH,
+    TCPHS_CLOSE_BY_COUNT
+} tcphs_close_initiator;
+
+typedef enum {
+    TCPHS_CLOSE_NONE = 0,
+    TCPHS_CLOSE_GRACEFUL,
+    TCPHS_CLOSE_HALF,
+    TCPHS_CLOSE_RESET,
+    TCPHS_CLOSE_KIND_COUNT
+} tcphs_close_kind;
+
+const char *tcphs_phase_name(tcphs_phase phase);
+const char *tcphs_event_name(tcphs_event event);
+const char *tcphs_side_name(tcphs_side side);
+const char *tcphs_hs_verdict_name(tcphs_hs_verdict verdict);
+const char *tcphs_close_initiator_name(tcphs_close_initiator initiator);
+const char *tcphs_close_kind_name(tcphs_close_kind kind);
+
+#endif /* TCPHS_VOCAB_H */

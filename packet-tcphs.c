@@ -1,0 +1,772 @@
+/* packet-tcphs.c
+ * TCP Handshake Analysis: a post-dissector that explains every TCP segment
+ * (handshake step, ISNs, ack arithmetic, options, keep-alives, teardown).
+ *
+ * This file is the epan glue only.  It reads the fields Wireshark's TCP
+ * dissector put in the tree (tcp.stream, raw seq/ack, flags, options,
+ * tcp.analysis.*), turns each TCP layer into a tcphs_segment, lets the
+ * connection logic in core/ classify it on the first pass, stores the result
+ * with the frame, and shows it (tree, expert infos, tap) on every pass.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_BUILD_DLL
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <epan/tap.h>
+
+#include "packet-tcphs.h"
+#include "plugin/ws-compat.h"
+#include "core/conn.h"
+#include "core/text.h"
+
+/* ---- tcphs's own fields ---------------------------------------------------- */
+
+static int proto_tcphs = -1;
+
+static int hf_tcphs_phase = -1;
+static int hf_tcphs_event = -1;
+static int hf_tcphs_from = -1;
+static int hf_tcphs_role_guessed = -1;
+static int hf_tcphs_hs_step = -1;
+static int hf_tcphs_client = -1;
+static int hf_tcphs_server = -1;
+static int hf_tcphs_isn_client = -1;
+static int hf_tcphs_isn_client_derived = -1;
+static int hf_tcphs_isn_server = -1;
+static int hf_tcphs_ack_check = -1;
+static int hf_tcphs_note = -1;
+
+static int hf_tcphs_hs_state = -1;
+static int hf_tcphs_hs_syn_retransmissions = -1;
+static int hf_tcphs_hs_irtt = -1;
+static int hf_tcphs_hs_syn_to_synack = -1;
+static int hf_tcphs_hs_synack_to_ack = -1;
+static int hf_tcphs_opt_mss_client = -1;
+static int hf_tcphs_opt_mss_server = -1;
+static int hf_tcphs_opt_mss_effective = -1;
+static int hf_tcphs_opt_wscale_client = -1;
+static int hf_tcphs_opt_wscale_server = -1;
+static int hf_tcphs_opt_wscale = -1;
+static int hf_tcphs_opt_sack = -1;
+static int hf_tcphs_opt_timestamps = -1;
+static int hf_tcphs_opt_ecn = -1;
+static int hf_tcphs_opt_tfo = -1;
+static int hf_tcphs_close_initiator = -1;
+static int hf_tcphs_close_kind = -1;
+static int hf_tcphs_conn_state = -1;
+static int hf_tcphs_history = -1;
+static int hf_tcphs_packets_client = -1;
+static int hf_tcphs_packets_server = -1;
+static int hf_tcphs_bytes_client = -1;
+static int hf_tcphs_bytes_server = -1;
+static int hf_tcphs_duration = -1;
+
+static gint ett_tcphs = -1;
+static gint ett_tcphs_connection = -1;
+
+static expert_field ei_tcphs_synack_bad_ack = EI_INIT;
+static expert_field ei_tcphs_hs_ack_bad_ack = EI_INIT;
+static expert_field ei_tcphs_syn_retransmitted = EI_INIT;
+static expert_field ei_tcphs_syn_unanswered = EI_INIT;
+static expert_field ei_tcphs_refused = EI_INIT;
+static expert_field ei_tcphs_aborted = EI_INIT;
+static expert_field ei_tcphs_simultaneous_open = EI_INIT;
+static expert_field ei_tcphs_midstream = EI_INIT;
+static expert_field ei_tcphs_data_before_handshake = EI_INIT;
+static expert_field ei_tcphs_rst_after_data = EI_INIT;
+static expert_field ei_tcphs_fin_after_rst = EI_INIT;
+static expert_field ei_tcphs_data_after_rst = EI_INIT;
+
+static dissector_handle_t tcphs_handle;
+static int tcphs_tap = -1;
+
+static gboolean tcphs_show_notes = TRUE;
+
+/* ---- the Wireshark fields tcphs reads -------------------------------------- */
+
+/* What a field of the TCP (or IP) dissector tells tcphs. */
+typedef enum {
+    SRC_STREAM, SRC_SRCPORT, SRC_DSTPORT, SRC_SEQ_RAW, SRC_ACK_RAW, SRC_FLAGS, SRC_LEN,
+    SRC_WINDOW, SRC_OPTION_KIND, SRC_MSS, SRC_WSCALE_SHIFT, SRC_TFO_COOKIE, SRC_TFO_REQUEST,
+    SRC_KEEP_ALIVE, SRC_KEEP_ALIVE_ACK, SRC_RETRANSMISSION, SRC_ZERO_WINDOW_PROBE,
+    SRC_CHECKSUM_STATUS, SRC_IP_SRC, SRC_IP_DST, SRC_IPV6_SRC, SRC_IPV6_DST
+} source_kind;
+
+typedef struct {
+    const char *name;
+    source_kind kind;
+    int hf;                 /* looked up by name once all protocols are registered */
+} source_field;
+
+static source_field source_fields[] = {
+    { "tcp.stream",                           SRC_STREAM,            -1 },
+    { "tcp.srcport",                          SRC_SRCPORT,           -1 },
+    { "tcp.dstport",                          SRC_DSTPORT,           -1 },
+    { "tcp.seq_raw",                          SRC_SEQ_RAW,           -1 },
+    { "tcp.ack_raw",                          SRC_ACK_RAW,           -1 },
+    { "tcp.flags",                            SRC_FLAGS,             -1 },
+    { "tcp.len",                              SRC_LEN,               -1 },
+    { "tcp.window_size_value",                SRC_WINDOW,            -1 },
+    { "tcp.option_kind",                      SRC_OPTION_KIND,       -1 },
+    { "tcp.options.mss_val",                  SRC_MSS,               -1 },
+    { "tcp.options.wscale.shift",             SRC_WSCALE_SHIFT,      -1 },
+    { "tcp.options.tfo.cookie",               SRC_TFO_COOKIE,        -1 },
+    { "tcp.options.tfo.request",              SRC_TFO_REQUEST,       -1 },
+    { "tcp.analysis.keep_alive",              SRC_KEEP_ALIVE,        -1 },
+    { "tcp.analysis.keep_alive_ack",          SRC_KEEP_ALIVE_ACK,    -1 },
+    { "tcp.analysis.retransmission",          SRC_RETRANSMISSION,    -1 },
+    { "tcp.analysis.fast_retransmission",     SRC_RETRANSMISSION,    -1 },
+    { "tcp.analysis.spurious_retransmission", SRC_RETRANSMISSION,    -1 },
+    { "tcp.analysis.zero_window_probe",       SRC_ZERO_WINDOW_PROBE, -1 },
+    { "tcp.checksum.status",                  SRC_CHECKSUM_STATUS,   -1 },
+    { "ip.src",                               SRC_IP_SRC,            -1 },
+    { "ip.dst",                               SRC_IP_DST,            -1 },
+    { "ipv6.src",                             SRC_IPV6_SRC,          -1 },
+    { "ipv6.dst",                             SRC_IPV6_DST,          -1 },
+};
+
+static int proto_tcp = -1;
+static int proto_ip = -1;
+static int proto_ipv6 = -1;
+
+/* TCP option kinds tcphs notes (IANA "TCP Option Kind Numbers"). */
+#define TCPOPT_KIND_SACK_PERM  4
+#define TCPOPT_KIND_TIMESTAMPS 8
+
+/* Wireshark's PROTO_CHECKSUM_E_BAD: the user asked for verification and it failed. */
+#define CHECKSUM_STATUS_BAD 0
+
+static void lookup_source_fields(void)
+{
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    proto_ip = proto_get_id_by_filter_name("ip");
+    proto_ipv6 = proto_get_id_by_filter_name("ipv6");
+    for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++)
+        source_fields[i].hf = proto_registrar_get_id_byname(source_fields[i].name);
+}
+
+static const source_field *source_field_of(int hf)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++) {
+        if (source_fields[i].hf == hf)
+            return &source_fields[i];
+    }
+    return NULL;
+}
+
+/* ---- per-capture state ------------------------------------------------------- */
+
+/* tcp.stream -> tcphs_conn, for the capture file being read. */
+static wmem_map_t *tcphs_conns;
+
+/* What tcphs stored with a frame on its first pass: one record per TCP layer
+ * it could analyse, in the order of the layers. */
+typedef struct {
+    guint count;
+    tcphs_record records[];
+} tcphs_frame;
+
+/* A frame rarely holds more than one TCP layer (TCP tunnelled in TCP). */
+#define MAX_TCP_LAYERS 8
+
+/* ---- reading a TCP layer from the tree ------------------------------------- */
+
+typedef struct {
+    tcphs_segment seg;
+    proto_node *ip_layer;        /* the IP or IPv6 layer right before this TCP layer */
+} layer_facts;
+
+static void take_ipv4(field_info *fi, tcphs_endpoint *ep, tcphs_segment *seg)
+{
+    ep->addr.family = 4;
+    tcphs_field_ipv4(fi, ep->addr.bytes);
+    if (seg->src.addr.family && seg->dst.addr.family)
+        seg->have |= TCPHS_HAVE_ADDRESSES;
+}
+
+static void take_ipv6(field_info *fi, tcphs_endpoint *ep, tcphs_segment *seg)
+{
+    ep->addr.family = 6;
+    tcphs_field_ipv6(fi, ep->addr.bytes);
+    if (seg->src.addr.family && seg->dst.addr.family)
+        seg->have |= TCPHS_HAVE_ADDRESSES;
+}
+
+static void take_option_kind(tcphs_segment *seg, guint32 kind)
+{
+    if (kind == TCPOPT_KIND_SACK_PERM)
+        seg->have |= TCPHS_OPT_SACK_PERM;
+    else if (kind == TCPOPT_KIND_TIMESTAMPS)
+        seg->have |= TCPHS_OPT_TIMESTAMPS;
+}
+
+/* Copy one field's value into the segment facts. */
+static void take_field(tcphs_segment *seg, const source_field *src, field_info *fi)
+{
+    switch (src->kind) {
+    case SRC_STREAM:      seg->stream = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_STREAM; break;
+    case SRC_SRCPORT:     seg->src.port = (guint16)tcphs_field_uint(fi); break;
+    case SRC_DSTPORT:     seg->dst.port = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_PORTS; break;
+    case SRC_SEQ_RAW:     seg->seq = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_SEQ; break;
+    case SRC_ACK_RAW:     seg->ack = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_ACK; break;
+    case SRC_FLAGS:       seg->flags = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_FLAGS; break;
+    case SRC_LEN:         seg->len = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_LEN; break;
+    case SRC_WINDOW:      seg->window = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_WINDOW; break;
+    case SRC_OPTION_KIND: take_option_kind(seg, tcphs_field_uint(fi)); break;
+    case SRC_MSS:         seg->mss = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_MSS; break;
+    case SRC_WSCALE_SHIFT: seg->wscale = (guint8)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_WSCALE; break;
+    case SRC_TFO_COOKIE:
+    case SRC_TFO_REQUEST: seg->have |= TCPHS_OPT_TFO; break;
+    case SRC_KEEP_ALIVE:  seg->have |= TCPHS_KEEP_ALIVE; break;
+    case SRC_KEEP_ALIVE_ACK: seg->have |= TCPHS_KEEP_ALIVE_ACK; break;
+    case SRC_RETRANSMISSION: seg->have |= TCPHS_RETRANSMISSION; break;
+    case SRC_ZERO_WINDOW_PROBE: seg->have |= TCPHS_ZERO_WINDOW_PROBE; break;
+    case SRC_CHECKSUM_STATUS:
+        if (tcphs_field_uint(fi) == CHECKSUM_STATUS_BAD)
+            seg->have |= TCPHS_BAD_CHECKSUM;
+        break;
+    case SRC_IP_SRC:      take_ipv4(fi, &seg->src, seg); break;
+    case SRC_IP_DST:      take_ipv4(fi, &seg->dst, seg); break;
+    case SRC_IPV6_SRC:    take_ipv6(fi, &seg->src, seg); break;
+    case SRC_IPV6_DST:    take_ipv6(fi, &seg->dst, seg); break;
+    }
+}
+
+/* Walk a layer's subtree, taking every field tcphs knows.  Fields the TCP
+ * dissector added under a faked parent item hang directly below the layer,
+ * so the walk goes through every level. */
+static void take_fields_below(proto_node *node, gpointer data)
+{
+    tcphs_segment *seg = (tcphs_segment *)data;
+    field_info *fi = PNODE_FINFO(node);
+    const source_field *src;
+
+    if (fi && fi->hfinfo && (src = source_field_of(fi->hfinfo->id)) != NULL)
+        take_field(seg, src, fi);
+    if (node->first_child)
+        proto_tree_children_foreach(node, take_fields_below, data);
+}
+
+/* The IP addresses of the segment are the last IP layer's before it; the
+ * ports, sequence numbers and analysis marks are in the TCP layer itself. */
+static void read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info *pinfo, tcphs_segment *seg)
+{
+    memset(seg, 0, sizeof(*seg));
+    seg->frame = pinfo->num;
+    seg->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    if (ip_layer)
+        proto_tree_children_foreach(ip_layer, take_fields_below, seg);
+    proto_tree_children_foreach(tcp_layer, take_fields_below, seg);
+    /* tcp.ack_raw is in the tree on every segment; it only means something with ACK. */
+    if (!(seg->flags & TCPHS_ACK))
+        seg->have &= ~(guint32)TCPHS_HAVE_ACK;
+}
+
+/* ---- first pass: classify and store --------------------------------------- */
+
+static tcphs_conn *conn_for_stream(guint32 stream)
+{
+    tcphs_conn *conn = (tcphs_conn *)wmem_map_lookup(tcphs_conns, GUINT_TO_POINTER(stream));
+
+    if (!conn) {
+        conn = wmem_new(wmem_file_scope(), tcphs_conn);
+        tcphs_conn_init(conn, stream);
+        wmem_map_insert(tcphs_conns, GUINT_TO_POINTER(stream), conn);
+    }
+    return conn;
+}
+
+typedef struct {
+    packet_info *pinfo;
+    proto_node *ip_layer;
+    guint count;
+    tcphs_record records[MAX_TCP_LAYERS];
+} frame_walk;
+
+/* Top-level layers only: a TCP header quoted inside an ICMP or ICMPv6 error
+ * sits below the ICMP layer, so it is never taken for a segment. */
+static void analyse_top_layer(proto_node *node, gpointer data)
+{
+    frame_walk *walk = (frame_walk *)data;
+    field_info *fi = PNODE_FINFO(node);
+    tcphs_segment seg;
+    int id;
+
+    if (!fi || !fi->hfinfo)
+        return;
+    id = fi->hfinfo->id;
+    if (id == proto_ip || id == proto_ipv6) {
+        walk->ip_layer = node;
+        return;
+    }
+    if (id != proto_tcp || walk->count >= MAX_TCP_LAYERS)
+        return;
+    read_layer(node, walk->ip_layer, walk->pinfo, &seg);
+    if (!tcphs_segment_has(&seg, TCPHS_HAVE_REQUIRED))
+        return;    /* truncated or malformed: no verdict rather than a wrong one */
+    if (tcphs_conn_update(conn_for_stream(seg.stream), &seg, &walk->records[walk->count]))
+        walk->count++;
+}
+
+static void analyse_frame(packet_info *pinfo, proto_tree *tree)
+{
+    frame_walk walk;
+    tcphs_frame *frame;
+
+    walk.pinfo = pinfo;
+    walk.ip_layer = NULL;
+    walk.count = 0;
+    proto_tree_children_foreach(tree, analyse_top_layer, &walk);
+    if (walk.count == 0)
+        return;
+    frame = (tcphs_frame *)wmem_alloc(wmem_file_scope(), sizeof(tcphs_frame) + walk.count * sizeof(tcphs_record));
+    frame->count = walk.count;
+    memcpy(frame->records, walk.records, walk.count * sizeof(tcphs_record));
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, 0, frame);
+}
+
+/* ---- every pass: show ------------------------------------------------------- */
+
+/* Where generated items go: a subtree, and the frame's tvb they point into
+ * (zero-length: they describe the segment, not bytes of it). */
+typedef struct {
+    proto_tree *tree;
+    tvbuff_t *tvb;
+} out_tree;
+
+static nstime_t ns_to_nstime(gint64 ns)
+{
+    nstime_t t;
+
+    t.secs = (time_t)(ns / 1000000000);
+    t.nsecs = (int)(ns % 1000000000);
+    return t;
+}
+
+static proto_item *add_generated(proto_item *item)
+{
+    proto_item_set_generated(item);
+    return item;
+}
+
+static proto_item *add_string(const out_tree *out, int hf, const char *value)
+{
+    return add_generated(proto_tree_add_string(out->tree, hf, out->tvb, 0, 0, value));
+}
+
+static void add_boolean(const out_tree *out, int hf, gboolean value)
+{
+    add_generated(proto_tree_add_boolean(out->tree, hf, out->tvb, 0, 0, value));
+}
+
+static void add_uint(const out_tree *out, int hf, guint32 value)
+{
+    add_generated(proto_tree_add_uint(out->tree, hf, out->tvb, 0, 0, value));
+}
+
+static void add_uint64(const out_tree *out, int hf, guint64 value)
+{
+    add_generated(proto_tree_add_uint64(out->tree, hf, out->tvb, 0, 0, value));
+}
+
+static void add_time(const out_tree *out, int hf, gint64 ns)
+{
+    nstime_t t = ns_to_nstime(ns);
+
+    add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
+}
+
+static void add_endpoint(const out_tree *out, int hf, const tcphs_endpoint *ep)
+{
+    char text[TCPHS_ENDPOINT_STRLEN];
+
+    if (!proto_field_is_referenced(out->tree, hf))
+        return;   /* no string building for a field nobody looks at */
+    tcphs_endpoint_format(text, sizeof(text), ep);
+    add_string(out, hf, text);
+}
+
+static void add_note(const out_tree *out, const tcphs_record *rec)
+{
+    char note[TCPHS_NOTE_MAX];
+
+    if (!tcphs_show_notes || !proto_field_is_referenced(out->tree, hf_tcphs_note))
+        return;
+    tcphs_note(note, sizeof(note), rec);
+    add_string(out, hf_tcphs_note, note);
+}
+
+static void add_handshake_timing(const out_tree *out, const tcphs_conn *conn)
+{
+    gint64 ns;
+
+    if (tcphs_conn_irtt(conn, &ns))
+        add_time(out, hf_tcphs_hs_irtt, ns);
+    if (tcphs_conn_syn_to_synack(conn, &ns))
+        add_time(out, hf_tcphs_hs_syn_to_synack, ns);
+    if (tcphs_conn_synack_to_ack(conn, &ns))
+        add_time(out, hf_tcphs_hs_synack_to_ack, ns);
+}
+
+static void add_options(const out_tree *out, const tcphs_conn *conn)
+{
+    const tcphs_offer *client = &conn->offer[TCPHS_SIDE_CLIENT];
+    const tcphs_offer *server = &conn->offer[TCPHS_SIDE_SERVER];
+
+    if (client->offered & TCPHS_OFFER_MSS)
+        add_uint(out, hf_tcphs_opt_mss_client, client->mss);
+    if (server->offered & TCPHS_OFFER_MSS)
+        add_uint(out, hf_tcphs_opt_mss_server, server->mss);
+    if (client->offered & TCPHS_OFFER_WSCALE)
+        add_uint(out, hf_tcphs_opt_wscale_client, client->wscale);
+    if (server->offered & TCPHS_OFFER_WSCALE)
+        add_uint(out, hf_tcphs_opt_wscale_server, server->wscale);
+    if (client->offered & TCPHS_OFFER_SEEN)
+        add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
+    if (!tcphs_conn_options_known(conn))
+        return;   /* negotiation needs both the SYN and the SYN-ACK */
+    add_uint(out, hf_tcphs_opt_mss_effective, tcphs_conn_mss_effective(conn));
+    add_boolean(out, hf_tcphs_opt_wscale, tcphs_conn_negotiated(conn, TCPHS_OFFER_WSCALE));
+    add_boolean(out, hf_tcphs_opt_sack, tcphs_conn_negotiated(conn, TCPHS_OFFER_SACK));
+    add_boolean(out, hf_tcphs_opt_timestamps, tcphs_conn_negotiated(conn, TCPHS_OFFER_TIMESTAMPS));
+    add_boolean(out, hf_tcphs_opt_ecn, tcphs_conn_negotiated(conn, TCPHS_OFFER_ECN));
+}
+
+static void add_counters(const out_tree *out, const tcphs_conn *conn)
+{
+    const tcphs_side_state *client = &conn->side[TCPHS_SIDE_CLIENT];
+    const tcphs_side_state *server = &conn->side[TCPHS_SIDE_SERVER];
+
+    add_uint(out, hf_tcphs_packets_client, client->packets);
+    add_uint(out, hf_tcphs_packets_server, server->packets);
+    add_uint64(out, hf_tcphs_bytes_client, client->bytes);
+    add_uint64(out, hf_tcphs_bytes_server, server->bytes);
+    add_time(out, hf_tcphs_duration, conn->last_ns - conn->first_ns);
+}
+
+/* Connection verdicts: final in two-pass tshark and the GUI, the state so
+ * far in one-pass tshark (like tcp.completeness). */
+static void add_connection(const out_tree *parent, packet_info *pinfo, const tcphs_record *rec)
+{
+    const tcphs_conn *conn = rec->conn;
+    tcphs_hs_verdict verdict = tcphs_conn_hs_verdict(conn);
+    out_tree out = { NULL, parent->tvb };
+    proto_item *ti;
+
+    out.tree = proto_tree_add_subtree_format(parent->tree, parent->tvb, 0, 0, ett_tcphs_connection, &ti,
+                                             "Connection: handshake %s, %s",
+                                             tcphs_hs_verdict_name(verdict),
+                                             tcphs_zeek_conn_state(&conn->zeek));
+    add_generated(ti);
+    ti = add_string(&out, hf_tcphs_hs_state, tcphs_hs_verdict_name(verdict));
+    /* An unanswered SYN is a verdict on the whole capture: say so only once
+     * it has all been read, or one-pass tshark would flag every SYN. */
+    if (verdict == TCPHS_HS_UNANSWERED && rec->event == TCPHS_EVENT_SYN && PINFO_FD_VISITED(pinfo))
+        expert_add_info(pinfo, ti, &ei_tcphs_syn_unanswered);
+    if (conn->side[TCPHS_SIDE_CLIENT].isn_known && !conn->side[TCPHS_SIDE_CLIENT].isn_derived)
+        add_uint(&out, hf_tcphs_hs_syn_retransmissions, conn->syn_retransmissions);
+    add_handshake_timing(&out, conn);
+    add_options(&out, conn);
+    add_string(&out, hf_tcphs_close_initiator, tcphs_close_initiator_name(tcphs_conn_close_initiator(conn)));
+    add_string(&out, hf_tcphs_close_kind, tcphs_close_kind_name(tcphs_conn_close_kind(conn)));
+    add_string(&out, hf_tcphs_conn_state, tcphs_zeek_conn_state(&conn->zeek));
+    add_string(&out, hf_tcphs_history, tcphs_zeek_history(&conn->zeek));
+    add_counters(&out, conn);
+}
+
+/* Expert infos for what this segment itself shows. */
+static void add_segment_experts(packet_info *pinfo, proto_item *ti, const tcphs_record *rec)
+{
+    guint16 a = rec->anomalies;
+
+    if (a & TCPHS_ANOMALY_SYNACK_BAD_ACK)
+        expert_add_info_format(pinfo, ti, &ei_tcphs_synack_bad_ack,
+                               "SYN-ACK acknowledges %u, expected client ISN + 1 = %u",
+                               rec->ack, rec->isn_client + 1);
+    if (a & TCPHS_ANOMALY_HS_ACK_BAD_ACK)
+        expert_add_info_format(pinfo, ti, &ei_tcphs_hs_ack_bad_ack,
+                               "Handshake ACK acknowledges %u, expected server ISN + 1 = %u",
+                               rec->ack, rec->isn_server + 1);
+    if (a & TCPHS_ANOMALY_SYN_RETRANSMITTED)
+        expert_add_info_format(pinfo, ti, &ei_tcphs_syn_retransmitted,
+                               "SYN retransmitted (%u)", rec->retransmission);
+    if (a & TCPHS_ANOMALY_REFUSED)
+        expert_add_info(pinfo, ti, &ei_tcphs_refused);
+    if (a & TCPHS_ANOMALY_ABORTED)
+        expert_add_info(pinfo, ti, &ei_tcphs_aborted);
+    if (a & TCPHS_ANOMALY_SIMULTANEOUS_OPEN)
+        expert_add_info(pinfo, ti, &ei_tcphs_simultaneous_open);
+    if (a & TCPHS_ANOMALY_MIDSTREAM_START)
+        expert_add_info(pinfo, ti, &ei_tcphs_midstream);
+    if (a & TCPHS_ANOMALY_DATA_BEFORE_HS)
+        expert_add_info(pinfo, ti, &ei_tcphs_data_before_handshake);
+    if (a & TCPHS_ANOMALY_RST_AFTER_DATA)
+        expert_add_info(pinfo, ti, &ei_tcphs_rst_after_data);
+    if (a & TCPHS_ANOMALY_FIN_AFTER_RST)
+        expert_add_info(pinfo, ti, &ei_tcphs_fin_after_rst);
+    if (a & TCPHS_ANOMALY_DATA_AFTER_RST)
+        expert_add_info(pinfo, ti, &ei_tcphs_data_after_rst);
+}
+
+static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcphs_record *rec)
+{
+    const tcphs_conn *conn = rec->conn;
+    out_tree out = { NULL, tvb };
+    proto_item *ti;
+
+    ti = proto_tree_add_protocol_format(tree, proto_tcphs, tvb, 0, 0, "Handshake Analysis: %s, %s from %s",
+                                        tcphs_phase_name(rec->phase), tcphs_event_name(rec->event),
+                                        tcphs_side_name(rec->from));
+    out.tree = proto_item_add_subtree(ti, ett_tcphs);
+    add_string(&out, hf_tcphs_phase, tcphs_phase_name(rec->phase));
+    add_string(&out, hf_tcphs_event, tcphs_event_name(rec->event));
+    add_string(&out, hf_tcphs_from, tcphs_side_name(rec->from));
+    if (rec->known & TCPHS_KNOWN_ROLE_GUESSED)
+        add_boolean(&out, hf_tcphs_role_guessed, TRUE);
+    if (rec->step)
+        add_uint(&out, hf_tcphs_hs_step, rec->step);
+    add_endpoint(&out, hf_tcphs_client, &conn->client);
+    add_endpoint(&out, hf_tcphs_server, &conn->server);
+    if (rec->known & TCPHS_KNOWN_ISN_CLIENT) {
+        add_uint(&out, hf_tcphs_isn_client, rec->isn_client);
+        if (rec->known & TCPHS_KNOWN_ISN_CLIENT_DERIVED)
+            add_boolean(&out, hf_tcphs_isn_client_derived, TRUE);
+    }
+    if (rec->known & TCPHS_KNOWN_ISN_SERVER)
+        add_uint(&out, hf_tcphs_isn_server, rec->isn_server);
+    if (rec->known & TCPHS_KNOWN_ACK_CHECK)
+        add_boolean(&out, hf_tcphs_ack_check, rec->ack_ok);
+    add_note(&out, rec);
+    add_connection(&out, pinfo, rec);
+    add_segment_experts(pinfo, ti, rec);
+}
+
+static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    const tcphs_frame *frame;
+
+    /* The connection logic runs once per frame, in capture order; later
+     * passes (two-pass tshark, the GUI in any order) only read its result. */
+    if (!PINFO_FD_VISITED(pinfo) && tree && !p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, 0))
+        analyse_frame(pinfo, tree);
+    frame = (const tcphs_frame *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, 0);
+    if (!frame)
+        return 0;
+    for (guint i = 0; i < frame->count; i++) {
+        if (tree)
+            show_record(tree, tvb, pinfo, &frame->records[i]);
+        tap_queue_packet(tcphs_tap, pinfo, &frame->records[i]);
+    }
+    return tvb_captured_length(tvb);
+}
+
+/* ---- registration ---------------------------------------------------------- */
+
+/* Ask for the TCP fields only while tcphs is enabled, as transum does, so
+ * that --disable-protocol tcphs leaves tshark's work exactly as without it. */
+static void tcphs_init(void)
+{
+    GArray *wanted;
+
+    tcphs_conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
+        return;
+    wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)G_N_ELEMENTS(source_fields));
+    for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++) {
+        if (source_fields[i].hf > 0)
+            g_array_append_val(wanted, source_fields[i].hf);
+    }
+    set_postdissector_wanted_hfids(tcphs_handle, wanted);
+}
+
+static void tcphs_cleanup(void)
+{
+    set_postdissector_wanted_hfids(tcphs_handle, NULL);
+}
+
+void proto_register_tcphs(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_tcphs_phase,
+          { "Phase", "tcphs.phase", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Part of the connection's life: handshake, data, teardown or reset", HFILL } },
+        { &hf_tcphs_event,
+          { "Event", "tcphs.event", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the segment does (syn, syn-ack, handshake-ack, data, ack, keep-alive, fin, rst, ...)", HFILL } },
+        { &hf_tcphs_from,
+          { "From", "tcphs.from", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Role of the sender: client or server", HFILL } },
+        { &hf_tcphs_role_guessed,
+          { "Roles guessed", "tcphs.role_guessed", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "No SYN or SYN-ACK was captured: client and server were guessed from the first segment and the ports", HFILL } },
+        { &hf_tcphs_hs_step,
+          { "Handshake step", "tcphs.handshake.step", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "1 = SYN, 2 = SYN-ACK, 3 = the ACK that completes the handshake", HFILL } },
+        { &hf_tcphs_client,
+          { "Client", "tcphs.client", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Address and port of the side that opened the connection", HFILL } },
+        { &hf_tcphs_server,
+          { "Server", "tcphs.server", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Address and port of the side that accepted the connection", HFILL } },
+        { &hf_tcphs_isn_client,
+          { "Initial Sequence Number (client)", "tcphs.isn_client", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The client's raw ISN, from its SYN (or the SYN-ACK's ack - 1)", HFILL } },
+        { &hf_tcphs_isn_client_derived,
+          { "Client ISN derived", "tcphs.isn_client.derived", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The SYN was not captured: the client's ISN is the SYN-ACK's ack - 1", HFILL } },
+        { &hf_tcphs_isn_server,
+          { "Initial Sequence Number (server)", "tcphs.isn_server", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The server's raw ISN, from its SYN-ACK", HFILL } },
+        { &hf_tcphs_ack_check,
+          { "ACK check", "tcphs.ack_check", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The SYN-ACK acknowledges client ISN + 1, or the handshake ACK server ISN + 1", HFILL } },
+        { &hf_tcphs_note,
+          { "Note", "tcphs.note", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What this segment does, in one sentence with the sequence arithmetic", HFILL } },
+        { &hf_tcphs_hs_state,
+          { "Handshake state", "tcphs.handshake.state", FT_STRING, BASE_NONE, NULL, 0x0,
+            "complete, unanswered, refused, aborted, invalid, simultaneous-open, incomplete or not-seen", HFILL } },
+        { &hf_tcphs_hs_syn_retransmissions,
+          { "SYN retransmissions", "tcphs.handshake.syn_retransmissions", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "How many times the client sent its SYN again", HFILL } },
+        { &hf_tcphs_hs_irtt,
+          { "Initial RTT", "tcphs.handshake.irtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From the last SYN to the handshake ACK (as tcp.analysis.initial_rtt)", HFILL } },
+        { &hf_tcphs_hs_syn_to_synack,
+          { "SYN to SYN-ACK", "tcphs.handshake.syn_to_synack", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From the last SYN to the SYN-ACK (the server-side leg of the iRTT as seen here)", HFILL } },
+        { &hf_tcphs_hs_synack_to_ack,
+          { "SYN-ACK to ACK", "tcphs.handshake.synack_to_ack", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From the SYN-ACK to the handshake ACK (the client-side leg of the iRTT as seen here)", HFILL } },
+        { &hf_tcphs_opt_mss_client,
+          { "MSS (client)", "tcphs.opt.mss_client", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Maximum segment size offered in the client's SYN", HFILL } },
+        { &hf_tcphs_opt_mss_server,
+          { "MSS (server)", "tcphs.opt.mss_server", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Maximum segment size offered in the server's SYN-ACK", HFILL } },
+        { &hf_tcphs_opt_mss_effective,
+          { "MSS (effective)", "tcphs.opt.mss_effective", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The smaller MSS; a side that offered none counts as 536 (IPv4) or 1220 (IPv6)", HFILL } },
+        { &hf_tcphs_opt_wscale_client,
+          { "Window scale (client)", "tcphs.opt.wscale_client", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "Window scale shift offered by the client", HFILL } },
+        { &hf_tcphs_opt_wscale_server,
+          { "Window scale (server)", "tcphs.opt.wscale_server", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "Window scale shift offered by the server", HFILL } },
+        { &hf_tcphs_opt_wscale,
+          { "Window scaling", "tcphs.opt.wscale", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Both sides offered window scaling", HFILL } },
+        { &hf_tcphs_opt_sack,
+          { "SACK", "tcphs.opt.sack", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Both sides offered selective acknowledgments (SACK permitted)", HFILL } },
+        { &hf_tcphs_opt_timestamps,
+          { "Timestamps", "tcphs.opt.timestamps", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Both sides offered TCP timestamps", HFILL } },
+        { &hf_tcphs_opt_ecn,
+          { "ECN", "tcphs.opt.ecn", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "ECN was negotiated: ECN-setup SYN and SYN-ACK (RFC 3168)", HFILL } },
+        { &hf_tcphs_opt_tfo,
+          { "TCP Fast Open", "tcphs.opt.tfo", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The SYN carried data or a Fast Open cookie (RFC 7413)", HFILL } },
+        { &hf_tcphs_close_initiator,
+          { "Close initiator", "tcphs.close.initiator", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Who started the close: client, server, both (simultaneous close) or none", HFILL } },
+        { &hf_tcphs_close_kind,
+          { "Close kind", "tcphs.close.kind", FT_STRING, BASE_NONE, NULL, 0x0,
+            "graceful (FIN both ways), half (FIN one way), reset or none", HFILL } },
+        { &hf_tcphs_conn_state,
+          { "Zeek conn_state", "tcphs.conn_state", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Zeek's conn.log conn_state, originator = client", HFILL } },
+        { &hf_tcphs_history,
+          { "Zeek history", "tcphs.history", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Zeek's conn.log history letters", HFILL } },
+        { &hf_tcphs_packets_client,
+          { "Packets (client)", "tcphs.conn.packets_client", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Segments the client sent", HFILL } },
+        { &hf_tcphs_packets_server,
+          { "Packets (server)", "tcphs.conn.packets_server", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Segments the server sent", HFILL } },
+        { &hf_tcphs_bytes_client,
+          { "Bytes (client)", "tcphs.conn.bytes_client", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "Payload bytes the client sent, retransmissions included", HFILL } },
+        { &hf_tcphs_bytes_server,
+          { "Bytes (server)", "tcphs.conn.bytes_server", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "Payload bytes the server sent, retransmissions included", HFILL } },
+        { &hf_tcphs_duration,
+          { "Duration", "tcphs.conn.duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From the first to the last segment of the stream", HFILL } },
+    };
+
+    static gint *ett[] = {
+        &ett_tcphs,
+        &ett_tcphs_connection,
+    };
+
+    static ei_register_info ei[] = {
+        { &ei_tcphs_synack_bad_ack,
+          { "tcphs.expert.synack_bad_ack", PI_SEQUENCE, PI_WARN,
+            "SYN-ACK does not acknowledge the client's ISN + 1", EXPFILL } },
+        { &ei_tcphs_hs_ack_bad_ack,
+          { "tcphs.expert.handshake_ack_bad_ack", PI_SEQUENCE, PI_WARN,
+            "Handshake ACK does not acknowledge the server's ISN + 1", EXPFILL } },
+        { &ei_tcphs_syn_retransmitted,
+          { "tcphs.expert.syn_retransmitted", PI_SEQUENCE, PI_NOTE,
+            "SYN retransmitted", EXPFILL } },
+        { &ei_tcphs_syn_unanswered,
+          { "tcphs.expert.syn_unanswered", PI_SEQUENCE, PI_WARN,
+            "SYN never answered in this capture", EXPFILL } },
+        { &ei_tcphs_refused,
+          { "tcphs.expert.refused", PI_SEQUENCE, PI_NOTE,
+            "Connection refused: the SYN was answered by RST", EXPFILL } },
+        { &ei_tcphs_aborted,
+          { "tcphs.expert.aborted", PI_SEQUENCE, PI_WARN,
+            "Handshake aborted by RST before it completed", EXPFILL } },
+        { &ei_tcphs_simultaneous_open,
+          { "tcphs.expert.simultaneous_open", PI_SEQUENCE, PI_NOTE,
+            "Simultaneous open: both sides sent SYN", EXPFILL } },
+        { &ei_tcphs_midstream,
+          { "tcphs.expert.midstream", PI_SEQUENCE, PI_NOTE,
+            "Capture started mid-connection: the handshake was not captured", EXPFILL } },
+        { &ei_tcphs_data_before_handshake,
+          { "tcphs.expert.data_before_handshake", PI_PROTOCOL, PI_WARN,
+            "Data sent before the handshake completed", EXPFILL } },
+        { &ei_tcphs_rst_after_data,
+          { "tcphs.expert.rst_after_data", PI_SEQUENCE, PI_NOTE,
+            "Connection reset after data was exchanged (abortive close)", EXPFILL } },
+        { &ei_tcphs_fin_after_rst,
+          { "tcphs.expert.fin_after_rst", PI_PROTOCOL, PI_WARN,
+            "FIN sent after the connection was reset", EXPFILL } },
+        { &ei_tcphs_data_after_rst,
+          { "tcphs.expert.data_after_rst", PI_PROTOCOL, PI_WARN,
+            "Data sent after the connection was reset", EXPFILL } },
+    };
+
+    module_t *tcphs_module;
+    expert_module_t *expert_tcphs;
+
+    proto_tcphs = proto_register_protocol("TCP Handshake Analysis", "TCPHS", "tcphs");
+    proto_register_field_array(proto_tcphs, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_tcphs = expert_register_protocol(proto_tcphs);
+    expert_register_field_array(expert_tcphs, ei, array_length(ei));
+
+    tcphs_module = prefs_register_protocol(proto_tcphs, NULL);
+    prefs_register_bool_preference(tcphs_module, "show_notes", "Show a note on every segment",
+                                   "Add tcphs.note, a plain-English sentence with the sequence arithmetic, "
+                                   "to every TCP segment",
+                                   &tcphs_show_notes);
+
+    tcphs_handle = register_dissector("tcphs", dissect_tcphs, proto_tcphs);
+    tcphs_tap = register_tap(TCPHS_TAP_NAME);
+    register_init_routine(tcphs_init);
+    register_cleanup_routine(tcphs_cleanup);
+}
+
+void proto_reg_handoff_tcphs(void)
+{
+    lookup_source_fields();
+    register_postdissector(tcphs_handle);
+}

@@ -1,0 +1,46 @@
+/* plugin.c: how Wireshark finds tcphs in tcphs.so.
+ *
+ * The loader looks up these exported symbols; which ones it wants depends on
+ * the Wireshark version (plugin_describe() appeared in 4.2 and is required
+ * from 4.4 on).  This is the only registration code that varies by version.
+ */
+#define WS_BUILD_DLL
+#include <ws_symbol_export.h>
+#include <ws_version.h>
+#include <epan/proto.h>
+
+#include "ws-compat.h"
+
+#if TCPHS_WS_AT_LEAST(4, 2)
+#include <wsutil/plugins.h>
+#endif
+
+#include "packet-tcphs.h"
+
+#ifndef TCPHS_VERSION
+#error "TCPHS_VERSION must be defined by the build"
+#endif
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = TCPHS_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+
+#if TCPHS_WS_AT_LEAST(4, 2)
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+
+uint32_t plugin_describe(void)
+{
+    return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
+}
+#endif
+
+void plugin_register(void)
+{
+    static proto_plugin tcphs_plugin;
+
+    tcphs_plugin.register_protoinfo = proto_register_tcphs;
+    tcphs_plugin.register_handoff = proto_reg_handoff_tcphs;
+    proto_register_plugin(&tcphs_plugin);
+}

@@ -1,0 +1,151 @@
+/* test_text.c: endpoints as text and the notes a student reads. */
+#include "check.h"
+#include "core/text.h"
+
+static tcphs_segment lab_segment(bool from_client, uint16_t flags, uint32_t seq, uint32_t ack, uint32_t len)
+{
+    static uint32_t frame;
+    tcphs_segment seg;
+    tcphs_endpoint client = { { 4, { 192, 168, 1, 10 } }, 1056 };
+    tcphs_endpoint server = { { 4, { 192, 168, 1, 11 } }, 23 };
+
+    memset(&seg, 0, sizeof(seg));
+    seg.frame = ++frame;
+    seg.time_ns = (int64_t)frame * 1000000;
+    seg.src = from_client ? client : server;
+    seg.dst = from_client ? server : client;
+    seg.flags = flags;
+    seg.seq = seq;
+    seg.ack = ack;
+    seg.len = len;
+    seg.have = TCPHS_HAVE_REQUIRED | TCPHS_HAVE_ADDRESSES | ((flags & TCPHS_ACK) ? TCPHS_HAVE_ACK : 0);
+    return seg;
+}
+
+static void note_of(tcphs_conn *conn, tcphs_segment seg, char *note, size_t size)
+{
+    tcphs_record rec;
+
+    CHECK(tcphs_conn_update(conn, &seg, &rec));
+    tcphs_note(note, size, &rec);
+}
+
+static void test_endpoint_format(void)
+{
+    char text[TCPHS_ENDPOINT_STRLEN];
+    tcphs_endpoint v4 = { { 4, { 192, 0, 2, 1 } }, 80 };
+    tcphs_endpoint v6 = { { 6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } }, 443 };
+    tcphs_endpoint unknown = { { 0, { 0 } }, 7 };
+    tcphs_endpoint longest = { { 6, { 0xfe, 0x80, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 } }, 65535 };
+
+    tcphs_endpoint_format(text, sizeof(text), &v4);
+    CHECK_STR(text, "192.0.2.1:80");
+    tcphs_endpoint_format(text, sizeof(text), &v6);
+    CHECK_STR(text, "[2001:db8::1]:443");
+    tcphs_endpoint_format(text, sizeof(text), &unknown);
+    CHECK_STR(text, "?:7");
+    tcphs_endpoint_format(text, sizeof(text), &longest);
+    CHECK_STR(text, "[fe80:102:304:506:708:90a:b0c:d0e]:65535");
+}
+
+/* The example of the field contract, word for word. */
+static void test_handshake_notes(void)
+{
+    tcphs_conn conn;
+    char note[TCPHS_NOTE_MAX];
+    const uint32_t x = 4255483971u, y = 4279842714u;
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, x, 0, 0), note, sizeof(note));
+    CHECK_STR(note, "Step 1 of 3: client 192.168.1.10:1056 asks server 192.168.1.11:23 to connect with SYN; "
+                    "its ISN x = 4255483971");
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, y, x + 1, 0), note, sizeof(note));
+    CHECK_STR(note, "Step 2 of 3: server 192.168.1.11:23 answers with SYN-ACK; its ISN y = 4279842714; "
+                    "ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)");
+    note_of(&conn, lab_segment(true, TCPHS_ACK, x + 1, y + 1, 0), note, sizeof(note));
+    CHECK_STR(note, "Step 3 of 3: client 192.168.1.10:1056 acknowledges the SYN-ACK; "
+                    "ack = y + 1 = 4279842714 + 1 = 4279842715 (correct); the connection is established");
+    note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, x + 1, y + 1, 27), note, sizeof(note));
+    CHECK_STR(note, "Client sends 27 bytes of data at relative seq 1; "
+                    "the server acknowledges them with ack = seq + len = 28 (relative)");
+    note_of(&conn, lab_segment(false, TCPHS_ACK, y + 1, x + 28, 0), note, sizeof(note));
+    CHECK_STR(note, "Server acknowledges the client's bytes up to relative ack 28 "
+                    "(the next byte it expects), sending no data");
+}
+
+static void test_wrong_ack_note(void)
+{
+    tcphs_conn conn;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 105, 0), note, sizeof(note));
+    CHECK_STR(note, "Step 2 of 3: server 192.168.1.11:23 answers with SYN-ACK; its ISN y = 900; "
+                    "ack = 105, but x + 1 = 100 + 1 = 101 (wrong)");
+}
+
+static void test_keep_alive_and_close_notes(void)
+{
+    tcphs_conn conn;
+    tcphs_segment seg;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 101, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(true, TCPHS_ACK, 101, 901, 0), note, sizeof(note));
+    seg = lab_segment(true, TCPHS_ACK, 100, 901, 0);
+    seg.have |= TCPHS_KEEP_ALIVE;
+    note_of(&conn, seg, note, sizeof(note));
+    CHECK_STR(note, "Client keep-alive: relative seq 0 is one below the next expected 1, so it repeats an "
+                    "already acknowledged byte and makes the server answer with an ACK");
+    note_of(&conn, lab_segment(true, TCPHS_FIN | TCPHS_ACK, 101, 901, 0), note, sizeof(note));
+    CHECK_STR(note, "Client 192.168.1.10:1056 starts the close (active close) with FIN at relative seq 1; "
+                    "the server acknowledges it with ack = seq + 1 = 2 (relative)");
+    note_of(&conn, lab_segment(false, TCPHS_FIN | TCPHS_ACK, 901, 102, 0), note, sizeof(note));
+    CHECK_STR(note, "Server 192.168.1.11:23 closes its side too (passive close) with FIN at relative seq 1; "
+                    "relative ack 2 acknowledges the client's FIN");
+    note_of(&conn, lab_segment(true, TCPHS_ACK, 102, 902, 0), note, sizeof(note));
+    CHECK_STR(note, "Client acknowledges the server's FIN: relative ack 2 = FIN seq + 1");
+}
+
+static void test_refused_note(void)
+{
+    tcphs_conn conn;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(false, TCPHS_RST | TCPHS_ACK, 0, 101, 0), note, sizeof(note));
+    CHECK_STR(note, "Server 192.168.1.11:23 refuses the connection with RST: nothing accepts connections on port 23");
+}
+
+/* A note never overflows its buffer, however small. */
+static void test_note_truncation(void)
+{
+    tcphs_conn conn;
+    tcphs_segment seg = lab_segment(true, TCPHS_SYN, 100, 0, 0);
+    tcphs_record rec;
+    char small[16];
+
+    tcphs_conn_init(&conn, 0);
+    CHECK(tcphs_conn_update(&conn, &seg, &rec));
+    memset(small, 'x', sizeof(small));
+    tcphs_note(small, sizeof(small), &rec);
+    CHECK_INT(strlen(small), sizeof(small) - 1);
+    CHECK_STR(small, "Step 1 of 3: cl");
+    tcphs_note(small, 1, &rec);
+    CHECK_STR(small, "");
+}
+
+int main(void)
+{
+    test_endpoint_format();
+    test_handshake_notes();
+    test_wrong_ack_note();
+    test_keep_alive_and_close_notes();
+    test_refused_note();
+    test_note_truncation();
+    return check_failures() != 0;
+}
