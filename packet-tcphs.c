@@ -92,7 +92,7 @@ typedef enum {
     SRC_STREAM, SRC_SRCPORT, SRC_DSTPORT, SRC_SEQ_RAW, SRC_ACK_RAW, SRC_FLAGS, SRC_LEN,
     SRC_WINDOW, SRC_OPTION_KIND, SRC_MSS, SRC_WSCALE_SHIFT, SRC_TFO_COOKIE, SRC_TFO_REQUEST,
     SRC_KEEP_ALIVE, SRC_KEEP_ALIVE_ACK, SRC_RETRANSMISSION, SRC_ZERO_WINDOW_PROBE,
-    SRC_CHECKSUM_STATUS, SRC_IP_SRC, SRC_IP_DST, SRC_IPV6_SRC, SRC_IPV6_DST
+    SRC_CHECKSUM_STATUS, SRC_HDR_LEN, SRC_IP_SRC, SRC_IP_DST, SRC_IPV6_SRC, SRC_IPV6_DST
 } source_kind;
 
 typedef struct {
@@ -122,6 +122,7 @@ static source_field source_fields[] = {
     { "tcp.analysis.spurious_retransmission", SRC_RETRANSMISSION,    -1 },
     { "tcp.analysis.zero_window_probe",       SRC_ZERO_WINDOW_PROBE, -1 },
     { "tcp.checksum.status",                  SRC_CHECKSUM_STATUS,   -1 },
+    { "tcp.hdr_len",                          SRC_HDR_LEN,           -1 },
     { "ip.src",                               SRC_IP_SRC,            -1 },
     { "ip.dst",                               SRC_IP_DST,            -1 },
     { "ipv6.src",                             SRC_IPV6_SRC,          -1 },
@@ -131,6 +132,8 @@ static source_field source_fields[] = {
 static int proto_tcp = -1;
 static int proto_ip = -1;
 static int proto_ipv6 = -1;
+static int proto_icmp = -1;
+static int proto_icmpv6 = -1;
 
 /* TCP option kinds tcphs notes (IANA "TCP Option Kind Numbers"). */
 #define TCPOPT_KIND_SACK_PERM  4
@@ -144,6 +147,8 @@ static void lookup_source_fields(void)
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_ip = proto_get_id_by_filter_name("ip");
     proto_ipv6 = proto_get_id_by_filter_name("ipv6");
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
     for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++)
         source_fields[i].hf = proto_registrar_get_id_byname(source_fields[i].name);
 }
@@ -174,10 +179,12 @@ typedef struct {
 
 /* ---- reading a TCP layer from the tree ------------------------------------- */
 
+/* A TCP layer being read: the segment facts, plus what is only needed to
+ * work them out. */
 typedef struct {
     tcphs_segment seg;
-    proto_node *ip_layer;        /* the IP or IPv6 layer right before this TCP layer */
-} layer_facts;
+    guint hdr_len;               /* tcp.hdr_len, 0 when absent */
+} layer_reading;
 
 static void take_ipv4(field_info *fi, tcphs_endpoint *ep, tcphs_segment *seg)
 {
@@ -204,8 +211,10 @@ static void take_option_kind(tcphs_segment *seg, guint32 kind)
 }
 
 /* Copy one field's value into the segment facts. */
-static void take_field(tcphs_segment *seg, const source_field *src, field_info *fi)
+static void take_field(layer_reading *reading, const source_field *src, field_info *fi)
 {
+    tcphs_segment *seg = &reading->seg;
+
     switch (src->kind) {
     case SRC_STREAM:      seg->stream = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_STREAM; break;
     case SRC_SRCPORT:     seg->src.port = (guint16)tcphs_field_uint(fi); break;
@@ -228,6 +237,7 @@ static void take_field(tcphs_segment *seg, const source_field *src, field_info *
         if (tcphs_field_uint(fi) == CHECKSUM_STATUS_BAD)
             seg->have |= TCPHS_BAD_CHECKSUM;
         break;
+    case SRC_HDR_LEN:     reading->hdr_len = tcphs_field_uint(fi); break;
     case SRC_IP_SRC:      take_ipv4(fi, &seg->src, seg); break;
     case SRC_IP_DST:      take_ipv4(fi, &seg->dst, seg); break;
     case SRC_IPV6_SRC:    take_ipv6(fi, &seg->src, seg); break;
@@ -240,29 +250,47 @@ static void take_field(tcphs_segment *seg, const source_field *src, field_info *
  * so the walk goes through every level. */
 static void take_fields_below(proto_node *node, gpointer data)
 {
-    tcphs_segment *seg = (tcphs_segment *)data;
+    layer_reading *reading = (layer_reading *)data;
     field_info *fi = PNODE_FINFO(node);
     const source_field *src;
 
     if (fi && fi->hfinfo && (src = source_field_of(fi->hfinfo->id)) != NULL)
-        take_field(seg, src, fi);
+        take_field(reading, src, fi);
     if (node->first_child)
         proto_tree_children_foreach(node, take_fields_below, data);
+}
+
+/* Whether a short snaplen cut the payload: the captured bytes after the TCP
+ * header are fewer than tcp.len (which comes from the IP length). */
+static gboolean payload_truncated(proto_node *tcp_layer, const layer_reading *reading)
+{
+    field_info *fi = PNODE_FINFO(tcp_layer);
+    gint64 captured;
+
+    if (!fi || !fi->ds_tvb || reading->hdr_len == 0)
+        return FALSE;
+    captured = (gint64)tvb_captured_length(fi->ds_tvb) - fi->start - reading->hdr_len;
+    return captured < (gint64)reading->seg.len;
 }
 
 /* The IP addresses of the segment are the last IP layer's before it; the
  * ports, sequence numbers and analysis marks are in the TCP layer itself. */
 static void read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info *pinfo, tcphs_segment *seg)
 {
-    memset(seg, 0, sizeof(*seg));
-    seg->frame = pinfo->num;
-    seg->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    layer_reading reading;
+
+    memset(&reading, 0, sizeof(reading));
+    reading.seg.frame = pinfo->num;
+    reading.seg.time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
     if (ip_layer)
-        proto_tree_children_foreach(ip_layer, take_fields_below, seg);
-    proto_tree_children_foreach(tcp_layer, take_fields_below, seg);
+        proto_tree_children_foreach(ip_layer, take_fields_below, &reading);
+    proto_tree_children_foreach(tcp_layer, take_fields_below, &reading);
     /* tcp.ack_raw is in the tree on every segment; it only means something with ACK. */
-    if (!(seg->flags & TCPHS_ACK))
-        seg->have &= ~(guint32)TCPHS_HAVE_ACK;
+    if (!(reading.seg.flags & TCPHS_ACK))
+        reading.seg.have &= ~(guint32)TCPHS_HAVE_ACK;
+    if (reading.seg.len > 0 && payload_truncated(tcp_layer, &reading))
+        reading.seg.have |= TCPHS_PAYLOAD_TRUNCATED;
+    *seg = reading.seg;
 }
 
 /* ---- first pass: classify and store --------------------------------------- */
@@ -281,34 +309,48 @@ static tcphs_conn *conn_for_stream(guint32 stream)
 
 typedef struct {
     packet_info *pinfo;
-    proto_node *ip_layer;
+    proto_node *ip_layer;        /* the last IP / IPv6 layer met so far */
     guint count;
     tcphs_record records[MAX_TCP_LAYERS];
 } frame_walk;
 
-/* Top-level layers only: a TCP header quoted inside an ICMP or ICMPv6 error
- * sits below the ICMP layer, so it is never taken for a segment. */
-static void analyse_top_layer(proto_node *node, gpointer data)
+static void analyse_tcp_layer(frame_walk *walk, proto_node *tcp_layer)
+{
+    tcphs_segment seg;
+
+    if (walk->count >= MAX_TCP_LAYERS)
+        return;
+    read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &seg);
+    if (!tcphs_segment_has(&seg, TCPHS_HAVE_REQUIRED))
+        return;    /* truncated, a fragment, or malformed: no verdict rather than a wrong one */
+    if (tcphs_conn_update(conn_for_stream(seg.stream), &seg, &walk->records[walk->count]))
+        walk->count++;
+}
+
+/* Find the TCP layers of a frame in order.  Most encapsulations put every
+ * layer at the top of the tree, some (e.g. Cisco FabricPath) nest the inner
+ * ones; the walk goes down protocol by protocol.  It never enters an ICMP or
+ * ICMPv6 layer: a TCP header quoted in an error message is not a segment of
+ * the connection (Wireshark gives it no tcp.len either). */
+static void find_tcp_layers(proto_node *node, gpointer data)
 {
     frame_walk *walk = (frame_walk *)data;
     field_info *fi = PNODE_FINFO(node);
-    tcphs_segment seg;
     int id;
 
-    if (!fi || !fi->hfinfo)
+    if (!fi || !fi->hfinfo || fi->hfinfo->type != FT_PROTOCOL)
         return;
     id = fi->hfinfo->id;
-    if (id == proto_ip || id == proto_ipv6) {
-        walk->ip_layer = node;
+    if (id == proto_tcp) {
+        analyse_tcp_layer(walk, node);
         return;
     }
-    if (id != proto_tcp || walk->count >= MAX_TCP_LAYERS)
+    if (id == proto_icmp || id == proto_icmpv6)
         return;
-    read_layer(node, walk->ip_layer, walk->pinfo, &seg);
-    if (!tcphs_segment_has(&seg, TCPHS_HAVE_REQUIRED))
-        return;    /* truncated or malformed: no verdict rather than a wrong one */
-    if (tcphs_conn_update(conn_for_stream(seg.stream), &seg, &walk->records[walk->count]))
-        walk->count++;
+    if (id == proto_ip || id == proto_ipv6)
+        walk->ip_layer = node;
+    if (node->first_child)
+        proto_tree_children_foreach(node, find_tcp_layers, data);
 }
 
 static void analyse_frame(packet_info *pinfo, proto_tree *tree)
@@ -319,7 +361,7 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
     walk.pinfo = pinfo;
     walk.ip_layer = NULL;
     walk.count = 0;
-    proto_tree_children_foreach(tree, analyse_top_layer, &walk);
+    proto_tree_children_foreach(tree, find_tcp_layers, &walk);
     if (walk.count == 0)
         return;
     frame = (tcphs_frame *)wmem_alloc(wmem_file_scope(), sizeof(tcphs_frame) + walk.count * sizeof(tcphs_record));

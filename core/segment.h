@@ -45,7 +45,8 @@ enum {
     TCPHS_RETRANSMISSION   = 1u << 15,  /* tcp.analysis.(fast_|spurious_)retransmission */
     TCPHS_BAD_CHECKSUM     = 1u << 16,  /* tcp.checksum.status == bad (only if the user
                                            asked Wireshark to verify checksums) */
-    TCPHS_ZERO_WINDOW_PROBE = 1u << 17  /* tcp.analysis.zero_window_probe */
+    TCPHS_ZERO_WINDOW_PROBE = 1u << 17, /* tcp.analysis.zero_window_probe */
+    TCPHS_PAYLOAD_TRUNCATED = 1u << 18  /* fewer payload bytes captured than len (short snaplen) */
 };
 
 /* The facts a segment needs before tcphs can say anything about it.  The

@@ -17,7 +17,11 @@
  *   - 'X' (analysis limits) is never produced;
  *   - reassembly (needed for 'G') is assumed on for every connection, and the
  *     reassembler keeps at most one block above a hole (Zeek keeps a list);
- *   - sequence wraps beyond 2^32 are handled modulo 2^32.
+ *   - sequence wraps beyond 2^32 are handled modulo 2^32;
+ *   - payload bytes cut off by the capture's snaplen are taken as seen:
+ *     tcphs_segment does not say how much of tcp.len was captured, while
+ *     Zeek's TE DataSent skips the reassembler when caplen < len (so Zeek
+ *     then reports a content gap 'G' once the peer acknowledges them).
  */
 #include "zeek.h"
 
@@ -171,7 +175,6 @@ static void flip_roles(tcphs_zeek *z)
 static const uint16_t likely_high_ports[] = {
     1080,                         /* socks, http */
     1434, 3306,                   /* mysql */
-    1723,                         /* pptp (gre) */
     2811,                         /* ftp (GridFTP) */
     3128, 8000, 8080, 8888,       /* http */
     3268,                         /* ldap (global catalog) */
@@ -194,12 +197,19 @@ static bool likely_server_port(uint16_t port)
     return false;
 }
 
-/* TCP WantConnection: a connection that does not begin with a pure SYN is
- * flipped when its source port looks like the server's. */
+static bool is_ipv4_broadcast(const tcphs_address *a)
+{
+    static const uint8_t all_ones[4] = { 0xff, 0xff, 0xff, 0xff };
+    return a->family == 4 && memcmp(a->bytes, all_ones, 4) == 0;
+}
+
+/* TCP WantConnection (+ IPBasedAnalyzer NewConn): a connection that does not
+ * begin with a pure SYN is flipped when its source port looks like the
+ * server's, unless it goes to the broadcast address. */
 static bool flip_at_creation(const tcphs_segment *seg)
 {
     bool syn = seg->flags & TCPHS_SYN, ack = seg->flags & TCPHS_ACK;
-    if (syn && !ack)
+    if ((syn && !ack) || is_ipv4_broadcast(&seg->dst.addr))
         return false;
     if (!likely_server_port(seg->src.port))
         return false;
@@ -698,7 +708,8 @@ void tcphs_zeek_update(tcphs_zeek *z, const tcphs_segment *seg)
         ack_received(z, other(p.sender), rel_ack);
     z->first_packet_seen |= p.is_orig ? SEEN_ORIG : SEEN_RESP; /* CheckPIA_FirstPacket */
 
-    if (p.len > 0 && !p.rst && !p.seq_underflow)
+    /* TE DataSent: the reassembler only gets payload that was captured. */
+    if (p.len > 0 && !p.rst && !p.seq_underflow && !tcphs_segment_has(seg, TCPHS_PAYLOAD_TRUNCATED))
         data_sent(z, p.sender, p.syn ? p.rel_seq + 1 : p.rel_seq, p.len);
 }
 
