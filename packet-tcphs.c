@@ -83,7 +83,7 @@ static expert_field ei_tcphs_data_after_rst = EI_INIT;
 static dissector_handle_t tcphs_handle;
 static int tcphs_tap = -1;
 
-static gboolean tcphs_show_notes = TRUE;
+static tcphs_pref_bool tcphs_show_notes = TRUE;
 
 /* ---- the Wireshark fields tcphs reads -------------------------------------- */
 

@@ -1,8 +1,9 @@
 /* plugin.c: how Wireshark finds tcphs in tcphs.so.
  *
- * The loader looks up these exported symbols; which ones it wants depends on
- * the Wireshark version (plugin_describe() appeared in 4.2 and is required
- * from 4.4 on).  This is the only registration code that varies by version.
+ * The loader looks up these exported symbols.  4.4 added plugin_describe()
+ * (optional: without it the plugin is described as nothing in particular).
+ * Wireshark refuses a plugin built for another major.minor, so one build
+ * serves exactly the Wireshark release it was compiled against.
  */
 #define WS_BUILD_DLL
 #include <ws_symbol_export.h>
@@ -11,7 +12,7 @@
 
 #include "ws-compat.h"
 
-#if TCPHS_WS_AT_LEAST(4, 2)
+#if TCPHS_WS_AT_LEAST(4, 4)
 #include <wsutil/plugins.h>
 #endif
 
@@ -27,7 +28,7 @@ WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
 
-#if TCPHS_WS_AT_LEAST(4, 2)
+#if TCPHS_WS_AT_LEAST(4, 4)
 WS_DLL_PUBLIC uint32_t plugin_describe(void);
 
 uint32_t plugin_describe(void)

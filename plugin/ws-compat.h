@@ -3,6 +3,7 @@
  * Everything that depends on the Wireshark version the plugin is built
  * against lives here and in plugin.c, behind WIRESHARK_VERSION_* from
  * ws_version.h, so packet-tcphs.c and the taps read the same on every version.
+ * Each difference names the release that introduced it.
  */
 #ifndef TCPHS_WS_COMPAT_H
 #define TCPHS_WS_COMPAT_H
@@ -10,14 +11,16 @@
 #include <ws_version.h>
 #include <epan/proto.h>
 #include <epan/ftypes/ftypes.h>
+#include <epan/stats_tree.h>
 
+#include <stdbool.h>
 #include <string.h>
 
 #define TCPHS_WS_AT_LEAST(major, minor) \
     (WIRESHARK_VERSION_MAJOR > (major) || \
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
-/* 4.0 embeds the fvalue_t in field_info; 4.2 made it a pointer. */
+/* 4.2: field_info.value became a pointer (4.0 embeds the fvalue_t). */
 #if TCPHS_WS_AT_LEAST(4, 2)
 #define TCPHS_FIELD_FVALUE(fi) ((fi)->value)
 #else
@@ -30,24 +33,60 @@ static inline guint32 tcphs_field_uint(field_info *fi)
     return fvalue_get_uinteger(TCPHS_FIELD_FVALUE(fi));
 }
 
-/* An FT_IPv4 field, as 4 bytes in network order. */
+/* An FT_IPv4 field as 4 bytes in network order.  4.4 added
+ * fvalue_get_ipv4() (host order) and stopped fvalue_get_uinteger() on IPv4,
+ * which before returned the address in network order. */
 static inline void tcphs_field_ipv4(field_info *fi, guint8 out[4])
 {
-#if TCPHS_WS_AT_LEAST(4, 2)
+#if TCPHS_WS_AT_LEAST(4, 4)
     guint32 addr = g_htonl(fvalue_get_ipv4(TCPHS_FIELD_FVALUE(fi))->addr);
 #else
-    guint32 addr = fvalue_get_uinteger(TCPHS_FIELD_FVALUE(fi));   /* already network order */
+    guint32 addr = fvalue_get_uinteger(TCPHS_FIELD_FVALUE(fi));
 #endif
     memcpy(out, &addr, 4);
 }
 
-/* An FT_IPv6 field, as 16 bytes. */
+/* An FT_IPv6 field as 16 bytes: 4.0 reads it as bytes, 4.2 has
+ * fvalue_get_ipv6() returning a ws_in6_addr, 4.4 an ipv6_addr_and_prefix. */
 static inline void tcphs_field_ipv6(field_info *fi, guint8 out[16])
 {
-#if TCPHS_WS_AT_LEAST(4, 2)
+#if TCPHS_WS_AT_LEAST(4, 4)
     memcpy(out, fvalue_get_ipv6(TCPHS_FIELD_FVALUE(fi))->addr.bytes, 16);
+#elif TCPHS_WS_AT_LEAST(4, 2)
+    memcpy(out, fvalue_get_ipv6(TCPHS_FIELD_FVALUE(fi))->bytes, 16);
 #else
     memcpy(out, fvalue_get_bytes(TCPHS_FIELD_FVALUE(fi)), 16);
+#endif
+}
+
+/* 4.4: boolean preferences point at a bool (before: gboolean). */
+#if TCPHS_WS_AT_LEAST(4, 4)
+typedef bool tcphs_pref_bool;
+#else
+typedef gboolean tcphs_pref_bool;
+#endif
+
+/* 4.6: the init callback of a tshark -z statistic returns whether it
+ * succeeded (before: void). */
+#if TCPHS_WS_AT_LEAST(4, 6)
+typedef bool tcphs_cli_init_result;
+#define TCPHS_CLI_INIT_RETURN(ok) return (ok)
+#else
+typedef void tcphs_cli_init_result;
+#define TCPHS_CLI_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
+#endif
+
+/* 4.4: stats_tree_register_with_group() is gone; register, then set the
+ * group on the returned configuration. */
+static inline void tcphs_stats_tree_register(const char *tap, const char *abbr, const char *name,
+                                             stat_tree_packet_cb packet, stat_tree_init_cb init,
+                                             register_stat_group_t group)
+{
+#if TCPHS_WS_AT_LEAST(4, 4)
+    stats_tree_cfg *cfg = stats_tree_register_plugin(tap, abbr, name, 0, packet, init, NULL);
+    stats_tree_set_group(cfg, group);
+#else
+    stats_tree_register_with_group(tap, abbr, name, 0, packet, init, NULL, group);
 #endif
 }
 
