@@ -808,6 +808,7 @@ void proto_register_tcphs(void)
     tcphs_tap = register_tap(TCPHS_TAP_NAME);
     register_init_routine(tcphs_init);
     register_cleanup_routine(tcphs_cleanup);
+    register_tcphs_statistics();
 }
 
 void proto_reg_handoff_tcphs(void)

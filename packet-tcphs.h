@@ -7,6 +7,9 @@
 void proto_register_tcphs(void);
 void proto_reg_handoff_tcphs(void);
 
+/* Statistics and reports on the tcphs tap (tap-tcphs.c). */
+void register_tcphs_statistics(void);
+
 /* Name of the tap the dissector feeds with one tcphs_record per analysed
  * TCP segment (statistics and reports listen to it). */
 #define TCPHS_TAP_NAME "tcphs"

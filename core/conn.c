@@ -553,11 +553,12 @@ bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record 
     }
     side = sender_side(conn, seg);
     rec->conn = conn;
-    rec->from = (uint8_t)side;
+    rec->from = side;
     rec->seq = seg->seq;
     rec->ack = carries_ack(seg) ? seg->ack : 0;
     rec->len = seg->len;
     rec->flags = seg->flags;
+    rec->window = seg->window;
     if (conn->role_guessed)
         rec->known |= TCPHS_KNOWN_ROLE_GUESSED;
 
@@ -567,7 +568,7 @@ bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record 
 
     hs_handlers[conn->hs_state](conn, seg, side, rec);
     classify_lifecycle(conn, side, seg, rec);
-    rec->phase = (uint8_t)phase_of(conn, seg, rec);
+    rec->phase = phase_of(conn, seg, rec);
 
     if (seg->len > 0)
         conn->data_seen = 1;

@@ -44,23 +44,25 @@ enum {
 
 typedef struct tcphs_conn tcphs_conn;
 
-/* What one segment is; computed once, when the frame is first dissected. */
+/* What one segment is; computed once, when the frame is first dissected.
+ * Kept small (40 bytes): one is stored with every TCP frame of a capture. */
 typedef struct {
     const tcphs_conn *conn;
     uint32_t isn_client;
     uint32_t isn_server;
     uint32_t seq;            /* raw, as captured: for the note's arithmetic */
-    uint32_t ack;
+    uint32_t ack;            /* raw; 0 without the ACK flag */
     uint32_t len;
     uint16_t flags;
+    uint16_t window;         /* raw window field */
     uint16_t anomalies;      /* TCPHS_ANOMALY_* */
-    uint8_t  phase;          /* tcphs_phase */
     uint8_t  event;          /* tcphs_event */
-    uint8_t  from;           /* tcphs_side of the sender */
-    uint8_t  step;           /* 1, 2, 3 on handshake segments, else 0 */
     uint8_t  known;          /* TCPHS_KNOWN_* */
-    uint8_t  ack_ok;         /* the ack check passed (with TCPHS_KNOWN_ACK_CHECK) */
     uint8_t  retransmission; /* how many times this SYN / SYN-ACK was already sent */
+    uint8_t  phase : 3;      /* tcphs_phase */
+    uint8_t  from : 1;       /* tcphs_side of the sender */
+    uint8_t  step : 2;       /* 1, 2, 3 on handshake segments, else 0 */
+    uint8_t  ack_ok : 1;     /* the ack check passed (with TCPHS_KNOWN_ACK_CHECK) */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */

@@ -26,6 +26,30 @@ void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep)
         snprintf(buf, size, "?:%u", ep->port);
 }
 
+void tcphs_flags_format(char *buf, size_t size, uint16_t flags)
+{
+    static const struct { uint16_t bit; const char *name; } names[] = {
+        { TCPHS_FIN, "FIN" }, { TCPHS_SYN, "SYN" }, { TCPHS_RST, "RST" }, { TCPHS_PSH, "PSH" },
+        { TCPHS_ACK, "ACK" }, { TCPHS_URG, "URG" }, { TCPHS_ECE, "ECE" }, { TCPHS_CWR, "CWR" },
+        { TCPHS_AE, "AE" },
+    };
+    size_t len = 0;
+
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (!(flags & names[i].bit))
+            continue;
+        int n = snprintf(buf + len, size - len, "%s%s", len ? ", " : "", names[i].name);
+        if (n < 0 || (size_t)n >= size - len)
+            return;
+        len += (size_t)n;
+    }
+    if (len == 0)
+        snprintf(buf, size, "none");
+}
+
 /* A bounded string builder: appends are cut at the buffer's end. */
 typedef struct {
     char  *buf;

@@ -12,6 +12,12 @@
 /* "192.0.2.1:80" or "[2001:db8::1]:443"; "?" for an unknown family. */
 void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep);
 
+/* Longest flag list ("FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE") plus NUL. */
+#define TCPHS_FLAGS_STRLEN 48
+
+/* TCP flags as Wireshark's Info column names them, e.g. "SYN, ACK"; "none". */
+void tcphs_flags_format(char *buf, size_t size, uint16_t flags);
+
 /* Longest note, NUL included; longer text is cut, never overflows. */
 #define TCPHS_NOTE_MAX 320
 

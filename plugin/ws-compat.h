@@ -80,13 +80,13 @@ typedef void tcphs_cli_init_result;
  * group on the returned configuration. */
 static inline void tcphs_stats_tree_register(const char *tap, const char *abbr, const char *name,
                                              stat_tree_packet_cb packet, stat_tree_init_cb init,
-                                             register_stat_group_t group)
+                                             stat_tree_cleanup_cb cleanup, register_stat_group_t group)
 {
 #if TCPHS_WS_AT_LEAST(4, 4)
-    stats_tree_cfg *cfg = stats_tree_register_plugin(tap, abbr, name, 0, packet, init, NULL);
+    stats_tree_cfg *cfg = stats_tree_register_plugin(tap, abbr, name, 0, packet, init, cleanup);
     stats_tree_set_group(cfg, group);
 #else
-    stats_tree_register_with_group(tap, abbr, name, 0, packet, init, NULL, group);
+    stats_tree_register_with_group(tap, abbr, name, 0, packet, init, cleanup, group);
 #endif
 }
 

@@ -1,0 +1,535 @@
+/* report.c: the connection table and the Markdown lab report.
+ *
+ * Both are written from tcphs_conn records (and, for the report, the few
+ * segments gathered with tcphs_report_collect), so they print the same words
+ * and numbers as the packet tree.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "text.h"
+
+#define CELL_MAX 64
+
+/* ---- cells shared by the table and the report -------------------------------- */
+
+/* ns as a decimal number of `unit`s with `digits` decimals (digits <= 6). */
+static void format_scaled(char *buf, size_t size, int64_t ns, uint64_t unit, int digits)
+{
+    uint64_t magnitude = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    uint64_t step = unit;
+
+    for (int i = 0; i < digits; i++)
+        step /= 10;
+    snprintf(buf, size, "%s%" PRIu64 ".%0*" PRIu64, ns < 0 ? "-" : "", magnitude / unit, digits,
+             (magnitude % unit) / step);
+}
+
+static void format_ms(char *buf, size_t size, int64_t ns)
+{
+    format_scaled(buf, size, ns, 1000000u, 3);
+}
+
+static void format_seconds(char *buf, size_t size, int64_t ns)
+{
+    format_scaled(buf, size, ns, 1000000000u, 6);
+}
+
+/* The negotiated options as a short list: "WS,SACK,TS"; "-" for none. */
+static void format_negotiated(char *buf, size_t size, const tcphs_conn *conn)
+{
+    static const struct { uint8_t bit; const char *name; } options[] = {
+        { TCPHS_OFFER_WSCALE, "WS" }, { TCPHS_OFFER_SACK, "SACK" }, { TCPHS_OFFER_TIMESTAMPS, "TS" },
+        { TCPHS_OFFER_ECN, "ECN" }, { TCPHS_OFFER_TFO, "TFO" },
+    };
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+        bool on = options[i].bit == TCPHS_OFFER_TFO || tcphs_conn_options_known(conn);
+        if (!on || !tcphs_conn_negotiated(conn, options[i].bit))
+            continue;
+        int n = snprintf(buf + len, size - len, "%s%s", len ? "," : "", options[i].name);
+        if (n < 0 || (size_t)n >= size - len)
+            break;
+        len += (size_t)n;
+    }
+    if (len == 0)
+        snprintf(buf, size, "-");
+}
+
+/* What a SYN or SYN-ACK offered, as Wireshark's Info column writes it. */
+static void format_offer(char *buf, size_t size, const tcphs_offer *offer)
+{
+    size_t len = 0;
+    int n;
+
+    buf[0] = '\0';
+#define APPEND(...)                                                          \
+    do {                                                                     \
+        n = snprintf(buf + len, size - len, __VA_ARGS__);                    \
+        if (n < 0 || (size_t)n >= size - len)                                \
+            return;                                                          \
+        len += (size_t)n;                                                    \
+    } while (0)
+    if (offer->offered & TCPHS_OFFER_MSS)
+        APPEND("%sMSS=%u", len ? ", " : "", offer->mss);
+    if (offer->offered & TCPHS_OFFER_SACK)
+        APPEND("%sSACK_PERM", len ? ", " : "");
+    if (offer->offered & TCPHS_OFFER_TIMESTAMPS)
+        APPEND("%sTS", len ? ", " : "");
+    if (offer->offered & TCPHS_OFFER_WSCALE)
+        APPEND("%sWS=%u", len ? ", " : "", 1u << (offer->wscale > 14 ? 14 : offer->wscale));
+    if (offer->offered & TCPHS_OFFER_ECN)
+        APPEND("%sECN", len ? ", " : "");
+    if (offer->offered & TCPHS_OFFER_TFO)
+        APPEND("%sTFO", len ? ", " : "");
+#undef APPEND
+    if (len == 0)
+        snprintf(buf, size, "-");
+}
+
+/* ---- the connection table --------------------------------------------------- */
+
+typedef void (*cell_writer)(char *buf, size_t size, const tcphs_conn *conn);
+
+static void cell_stream(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu32, c->stream); }
+static void cell_client(char *b, size_t n, const tcphs_conn *c) { tcphs_endpoint_format(b, n, &c->client); }
+static void cell_server(char *b, size_t n, const tcphs_conn *c) { tcphs_endpoint_format(b, n, &c->server); }
+
+static void cell_isn(char *b, size_t n, const tcphs_side_state *side)
+{
+    if (side->isn_known)
+        snprintf(b, n, "%" PRIu32 "%s", side->syn_seq, side->isn_derived ? "*" : "");
+    else
+        snprintf(b, n, "-");
+}
+
+static void cell_isn_client(char *b, size_t n, const tcphs_conn *c) { cell_isn(b, n, &c->side[TCPHS_SIDE_CLIENT]); }
+static void cell_isn_server(char *b, size_t n, const tcphs_conn *c) { cell_isn(b, n, &c->side[TCPHS_SIDE_SERVER]); }
+
+static void cell_handshake(char *b, size_t n, const tcphs_conn *c)
+{
+    snprintf(b, n, "%s", tcphs_hs_verdict_name(tcphs_conn_hs_verdict(c)));
+}
+
+static void cell_irtt(char *b, size_t n, const tcphs_conn *c)
+{
+    int64_t ns;
+
+    if (tcphs_conn_irtt(c, &ns))
+        format_ms(b, n, ns);
+    else
+        snprintf(b, n, "-");
+}
+
+static void cell_mss(char *b, size_t n, const tcphs_conn *c)
+{
+    if (tcphs_conn_options_known(c))
+        snprintf(b, n, "%u", tcphs_conn_mss_effective(c));
+    else
+        snprintf(b, n, "-");
+}
+
+static void cell_options(char *b, size_t n, const tcphs_conn *c) { format_negotiated(b, n, c); }
+
+static void cell_close_by(char *b, size_t n, const tcphs_conn *c)
+{
+    snprintf(b, n, "%s", tcphs_close_initiator_name(tcphs_conn_close_initiator(c)));
+}
+
+static void cell_close_kind(char *b, size_t n, const tcphs_conn *c)
+{
+    snprintf(b, n, "%s", tcphs_close_kind_name(tcphs_conn_close_kind(c)));
+}
+
+static void cell_conn_state(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%s", tcphs_zeek_conn_state(&c->zeek)); }
+static void cell_history(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%s", tcphs_zeek_history(&c->zeek)); }
+static void cell_pkts_c(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu32, c->side[0].packets); }
+static void cell_pkts_s(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu32, c->side[1].packets); }
+static void cell_bytes_c(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu64, c->side[0].bytes); }
+static void cell_bytes_s(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu64, c->side[1].bytes); }
+static void cell_duration(char *b, size_t n, const tcphs_conn *c) { format_seconds(b, n, c->last_ns - c->first_ns); }
+
+static const struct {
+    const char *title;
+    cell_writer write;
+    bool right;              /* numbers align right in the text table */
+} columns[] = {
+    { "stream",     cell_stream,     true  },
+    { "client",     cell_client,     false },
+    { "server",     cell_server,     false },
+    { "isn_client", cell_isn_client, true  },
+    { "isn_server", cell_isn_server, true  },
+    { "handshake",  cell_handshake,  false },
+    { "irtt_ms",    cell_irtt,       true  },
+    { "mss",        cell_mss,        true  },
+    { "options",    cell_options,    false },
+    { "close_by",   cell_close_by,   false },
+    { "close_kind", cell_close_kind, false },
+    { "conn_state", cell_conn_state, false },
+    { "history",    cell_history,    false },
+    { "pkts_c",     cell_pkts_c,     true  },
+    { "pkts_s",     cell_pkts_s,     true  },
+    { "bytes_c",    cell_bytes_c,    true  },
+    { "bytes_s",    cell_bytes_s,    true  },
+    { "duration_s", cell_duration,   true  },
+};
+
+#define COLUMN_COUNT (sizeof(columns) / sizeof(columns[0]))
+
+/* RFC 4180: quote a field that holds a comma, a quote or a line break. */
+static void write_csv_cell(FILE *out, const char *cell)
+{
+    if (!strpbrk(cell, ",\"\r\n")) {
+        fputs(cell, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = cell; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void write_csv(FILE *out, const tcphs_conn *const *conns, size_t count)
+{
+    char cell[CELL_MAX];
+
+    for (size_t col = 0; col < COLUMN_COUNT; col++)
+        fprintf(out, "%s%s", col ? "," : "", columns[col].title);
+    fputc('\n', out);
+    for (size_t row = 0; row < count; row++) {
+        for (size_t col = 0; col < COLUMN_COUNT; col++) {
+            if (col)
+                fputc(',', out);
+            columns[col].write(cell, sizeof(cell), conns[row]);
+            write_csv_cell(out, cell);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* Aligned text: cells are formatted twice (widths, then output) rather than
+ * kept, so a table of a million connections needs no memory of its own. */
+static void write_aligned(FILE *out, const tcphs_conn *const *conns, size_t count)
+{
+    size_t width[COLUMN_COUNT];
+    char cell[CELL_MAX];
+
+    for (size_t col = 0; col < COLUMN_COUNT; col++)
+        width[col] = strlen(columns[col].title);
+    for (size_t row = 0; row < count; row++) {
+        for (size_t col = 0; col < COLUMN_COUNT; col++) {
+            columns[col].write(cell, sizeof(cell), conns[row]);
+            if (strlen(cell) > width[col])
+                width[col] = strlen(cell);
+        }
+    }
+    for (size_t col = 0; col < COLUMN_COUNT; col++)
+        fprintf(out, "%s%*s", col ? "  " : "", columns[col].right ? (int)width[col] : -(int)width[col],
+                columns[col].title);
+    fputc('\n', out);
+    for (size_t row = 0; row < count; row++) {
+        for (size_t col = 0; col < COLUMN_COUNT; col++) {
+            columns[col].write(cell, sizeof(cell), conns[row]);
+            fprintf(out, "%s%*s", col ? "  " : "", columns[col].right ? (int)width[col] : -(int)width[col], cell);
+        }
+        fputc('\n', out);
+    }
+}
+
+void tcphs_write_conns_table(FILE *out, const tcphs_conn *const *conns, size_t count, bool csv)
+{
+    if (csv)
+        write_csv(out, conns, count);
+    else
+        write_aligned(out, conns, count);
+}
+
+/* ---- collecting a stream's segments for the report ------------------------------ */
+
+void tcphs_report_init(tcphs_report_stream *rs, const tcphs_conn *conn)
+{
+    memset(rs, 0, sizeof(*rs));
+    rs->conn = conn;
+}
+
+static bool is_teardown_event(uint8_t event)
+{
+    return event == TCPHS_EVENT_FIN || event == TCPHS_EVENT_PEER_FIN || event == TCPHS_EVENT_FIN_ACK ||
+           event == TCPHS_EVENT_RST;
+}
+
+void tcphs_report_collect(tcphs_report_stream *rs, uint32_t frame, int64_t rel_ns, const tcphs_record *rec)
+{
+    tcphs_report_row row = { frame, rel_ns, rec };
+
+    if (rs->first_frame == 0) {
+        rs->first_frame = frame;
+        rs->first_rel_ns = rel_ns;
+    }
+    rs->last_frame = frame;
+    rs->last_rel_ns = rel_ns;
+    if (rec->step != 0 && rs->handshake[rec->step - 1].frame == 0)
+        rs->handshake[rec->step - 1] = row;
+    if (rec->len > 0) {
+        rs->data_segments[rec->from]++;
+        if (rs->first_data.frame == 0 && rec->event != TCPHS_EVENT_SYN && rec->event != TCPHS_EVENT_SYN_ACK)
+            rs->first_data = row;
+    }
+    if (is_teardown_event(rec->event)) {
+        if (rs->teardown_count < TCPHS_REPORT_TEARDOWN_ROWS)
+            rs->teardown[rs->teardown_count] = row;
+        rs->teardown_count++;
+    }
+}
+
+/* ---- the Markdown report -------------------------------------------------------------- */
+
+static const char *direction(const tcphs_record *rec)
+{
+    return rec->from == TCPHS_SIDE_CLIENT ? "client → server" : "server → client";
+}
+
+/* "4255483972 | 1": raw and relative, relative to the ISN of `isn_side`. */
+static void write_seq_pair(FILE *out, uint32_t value, bool isn_known, uint32_t isn)
+{
+    if (isn_known)
+        fprintf(out, " %" PRIu32 " | %" PRIu32 " |", value, value - isn);
+    else
+        fprintf(out, " %" PRIu32 " | - |", value);
+}
+
+static void own_and_peer_isn(const tcphs_record *rec, bool *own_known, uint32_t *own, bool *peer_known,
+                             uint32_t *peer)
+{
+    bool client_known = (rec->known & TCPHS_KNOWN_ISN_CLIENT) != 0;
+    bool server_known = (rec->known & TCPHS_KNOWN_ISN_SERVER) != 0;
+
+    if (rec->from == TCPHS_SIDE_CLIENT) {
+        *own_known = client_known;
+        *own = rec->isn_client;
+        *peer_known = server_known;
+        *peer = rec->isn_server;
+    } else {
+        *own_known = server_known;
+        *own = rec->isn_server;
+        *peer_known = client_known;
+        *peer = rec->isn_client;
+    }
+}
+
+/* RFC 7323, 2.2: a side's window field is scaled by the shift that side
+ * offered, once both offered one; SYNs are never scaled. */
+static void write_window(FILE *out, const tcphs_conn *conn, const tcphs_record *rec)
+{
+    const tcphs_offer *sender = &conn->offer[rec->from];
+
+    if ((rec->flags & TCPHS_SYN) || !tcphs_conn_options_known(conn) ||
+        !tcphs_conn_negotiated(conn, TCPHS_OFFER_WSCALE) || sender->wscale == 0) {
+        fprintf(out, "%u", rec->window);
+        return;
+    }
+    fprintf(out, "%u × 2^%u = %" PRIu64, rec->window, sender->wscale,
+            (uint64_t)rec->window << (sender->wscale > 14 ? 14 : sender->wscale));
+}
+
+static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int step)
+{
+    static const char *const names[] = { "1 SYN", "2 SYN-ACK", "3 ACK" };
+    const tcphs_report_row *row = &rs->handshake[step];
+    const tcphs_record *rec = row->rec;
+    char flags[TCPHS_FLAGS_STRLEN], time[CELL_MAX], options[CELL_MAX];
+    bool own_known, peer_known;
+    uint32_t own, peer;
+
+    if (row->frame == 0) {
+        fprintf(out, "| %s | not captured | | | | | | | | | |\n", names[step]);
+        return;
+    }
+    tcphs_flags_format(flags, sizeof(flags), rec->flags);
+    format_seconds(time, sizeof(time), row->rel_ns);
+    own_and_peer_isn(rec, &own_known, &own, &peer_known, &peer);
+    if (step < 2)
+        format_offer(options, sizeof(options), &rs->conn->offer[rec->from]);
+    else
+        snprintf(options, sizeof(options), "-");
+    fprintf(out, "| %s | %" PRIu32 " | %s | %s | %s |", names[step], row->frame, time, direction(rec), flags);
+    write_seq_pair(out, rec->seq, own_known, own);
+    if (rec->flags & TCPHS_ACK)
+        write_seq_pair(out, rec->ack, peer_known, peer);
+    else
+        fprintf(out, " - | - |");
+    fprintf(out, " ");
+    write_window(out, rs->conn, rec);
+    fprintf(out, " | %s |\n", options);
+}
+
+/* "SYN-ACK ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)" */
+static void write_ack_arithmetic(FILE *out, const tcphs_report_row *row, const char *segment, char letter)
+{
+    const tcphs_record *rec = row->rec;
+    uint32_t isn = letter == 'x' ? rec->isn_client : rec->isn_server;
+
+    if (row->frame == 0 || !(rec->known & TCPHS_KNOWN_ACK_CHECK))
+        return;
+    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %" PRIu32 " + 1 = %" PRIu32 " %s\n", segment, row->frame,
+            letter, isn, isn + 1, rec->ack_ok ? "(correct)" : "");
+    if (!rec->ack_ok)
+        fprintf(out, "  - but the segment carries ack = %" PRIu32 ": **wrong**\n", rec->ack);
+}
+
+static void write_handshake(FILE *out, const tcphs_report_stream *rs)
+{
+    const tcphs_conn *conn = rs->conn;
+    const tcphs_side_state *client = &conn->side[TCPHS_SIDE_CLIENT];
+    const tcphs_side_state *server = &conn->side[TCPHS_SIDE_SERVER];
+    char text[CELL_MAX];
+    int64_t ns;
+
+    fprintf(out, "### Handshake\n\n");
+    fprintf(out, "Handshake state: **%s**", tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)));
+    if (tcphs_conn_irtt(conn, &ns)) {
+        format_ms(text, sizeof(text), ns);
+        fprintf(out, "; initial RTT %s ms", text);
+    }
+    if (conn->syn_retransmissions)
+        fprintf(out, "; the SYN was sent %" PRIu32 " more time(s)", conn->syn_retransmissions);
+    fprintf(out, ".\n\n");
+    if (tcphs_conn_hs_verdict(conn) == TCPHS_HS_NOT_SEEN) {
+        fprintf(out, "The capture started after the handshake: no SYN or SYN-ACK was captured%s.\n\n",
+                conn->role_guessed ? ", so client and server were guessed from the first segment and the ports" : "");
+        return;
+    }
+    fprintf(out, "| Step | Frame | Time (s) | Direction | Flags | Seq (raw) | Seq (rel) | Ack (raw) | Ack (rel) "
+                 "| Window | Options |\n");
+    fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int step = 0; step < 3; step++)
+        write_handshake_row(out, rs, step);
+    fprintf(out, "\nISN arithmetic (a SYN occupies one sequence number, so it is acknowledged with ISN + 1):\n\n");
+    if (client->isn_known)
+        fprintf(out, "- client ISN x = %" PRIu32 "%s\n", client->syn_seq,
+                client->isn_derived ? " (derived: the SYN-ACK's ack - 1, the SYN was not captured)" : "");
+    if (server->isn_known)
+        fprintf(out, "- server ISN y = %" PRIu32 "\n", server->syn_seq);
+    write_ack_arithmetic(out, &rs->handshake[1], "SYN-ACK", 'x');
+    write_ack_arithmetic(out, &rs->handshake[2], "ACK", 'y');
+    fprintf(out, "\n");
+    if (tcphs_conn_options_known(conn)) {
+        format_negotiated(text, sizeof(text), conn);
+        fprintf(out, "Negotiated: effective MSS %u; options %s (both sides offered them).\n\n",
+                tcphs_conn_mss_effective(conn), text);
+    }
+}
+
+static void write_data_transfer(FILE *out, const tcphs_report_stream *rs)
+{
+    const tcphs_side_state *c = &rs->conn->side[TCPHS_SIDE_CLIENT];
+    const tcphs_side_state *s = &rs->conn->side[TCPHS_SIDE_SERVER];
+    char time[CELL_MAX];
+
+    fprintf(out, "### Data transfer\n\n");
+    if (rs->first_data.frame) {
+        format_seconds(time, sizeof(time), rs->first_data.rel_ns);
+        fprintf(out, "Data transfer starts at frame %" PRIu32 " (%s s), sent by the %s.\n\n", rs->first_data.frame,
+                time, tcphs_side_name(rs->first_data.rec->from));
+    } else {
+        fprintf(out, "No segment carried data.\n\n");
+    }
+    fprintf(out, "| | client → server | server → client |\n|---|---|---|\n");
+    fprintf(out, "| Segments | %" PRIu32 " | %" PRIu32 " |\n", c->packets, s->packets);
+    fprintf(out, "| Segments with data | %" PRIu32 " | %" PRIu32 " |\n", rs->data_segments[0], rs->data_segments[1]);
+    fprintf(out, "| Payload bytes | %" PRIu64 " | %" PRIu64 " |\n", c->bytes, s->bytes);
+    fprintf(out, "| Keep-alives | %" PRIu32 " | %" PRIu32 " |\n", c->keep_alives, s->keep_alives);
+    fprintf(out, "| Retransmissions | %" PRIu32 " | %" PRIu32 " |\n\n", c->retransmissions, s->retransmissions);
+}
+
+static void write_teardown(FILE *out, const tcphs_report_stream *rs)
+{
+    const tcphs_conn *conn = rs->conn;
+    tcphs_close_initiator by = tcphs_conn_close_initiator(conn);
+    tcphs_close_kind kind = tcphs_conn_close_kind(conn);
+    char flags[TCPHS_FLAGS_STRLEN], time[CELL_MAX];
+
+    fprintf(out, "### Teardown\n\n");
+    if (by == TCPHS_CLOSE_BY_NONE) {
+        fprintf(out, "The connection was not closed in this capture.\n\n");
+        return;
+    }
+    if (by == TCPHS_CLOSE_BY_BOTH)
+        fprintf(out, "Both sides closed at the same time (simultaneous close); close kind: **%s**.\n\n",
+                tcphs_close_kind_name(kind));
+    else
+        fprintf(out, "The **%s** closed the connection first (%s); close kind: **%s**.\n\n",
+                tcphs_close_initiator_name(by), conn->fin_seen ? "active close, FIN" : "reset, RST",
+                tcphs_close_kind_name(kind));
+    fprintf(out, "| Frame | Time (s) | Direction | Flags | Event | Seq (raw) | Seq (rel) | Ack (raw) | Ack (rel) |\n");
+    fprintf(out, "|---|---|---|---|---|---|---|---|---|\n");
+    for (uint32_t i = 0; i < rs->teardown_count && i < TCPHS_REPORT_TEARDOWN_ROWS; i++) {
+        const tcphs_report_row *row = &rs->teardown[i];
+        const tcphs_record *rec = row->rec;
+        bool own_known, peer_known;
+        uint32_t own, peer;
+
+        tcphs_flags_format(flags, sizeof(flags), rec->flags);
+        format_seconds(time, sizeof(time), row->rel_ns);
+        own_and_peer_isn(rec, &own_known, &own, &peer_known, &peer);
+        fprintf(out, "| %" PRIu32 " | %s | %s | %s | %s |", row->frame, time, direction(rec), flags,
+                tcphs_event_name(rec->event));
+        write_seq_pair(out, rec->seq, own_known, own);
+        if (rec->flags & TCPHS_ACK)
+            write_seq_pair(out, rec->ack, peer_known, peer);
+        else
+            fprintf(out, " - | - |");
+        fprintf(out, "\n");
+    }
+    if (rs->teardown_count > TCPHS_REPORT_TEARDOWN_ROWS)
+        fprintf(out, "\n(%" PRIu32 " more closing segments not shown.)\n",
+                rs->teardown_count - TCPHS_REPORT_TEARDOWN_ROWS);
+    fprintf(out, "\n");
+}
+
+void tcphs_write_report(FILE *out, const tcphs_report_stream *rs)
+{
+    const tcphs_conn *conn = rs->conn;
+    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], time[CELL_MAX];
+
+    tcphs_endpoint_format(client, sizeof(client), &conn->client);
+    tcphs_endpoint_format(server, sizeof(server), &conn->server);
+    fprintf(out, "## TCP stream %" PRIu32 ": client %s, server %s\n\n", conn->stream, client, server);
+    if (conn->role_guessed)
+        fprintf(out, "(Roles guessed: neither a SYN nor a SYN-ACK was captured.)\n\n");
+    write_handshake(out, rs);
+    write_data_transfer(out, rs);
+    write_teardown(out, rs);
+    format_seconds(time, sizeof(time), conn->last_ns - conn->first_ns);
+    fprintf(out, "### Duration\n\n%s s from frame %" PRIu32 " to frame %" PRIu32 ": %" PRIu32 " segments, %" PRIu64
+                 " payload bytes.\n\n", time, rs->first_frame, rs->last_frame,
+            conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes + conn->side[1].bytes);
+}
+
+void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *streams, size_t count)
+{
+    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], time[CELL_MAX];
+
+    fprintf(out, "| Stream | Client | Server | Handshake | Segments | Bytes client → server | "
+                 "Bytes server → client | Duration (s) | Closed by |\n");
+    fprintf(out, "|---|---|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < count; i++) {
+        const tcphs_conn *conn = streams[i]->conn;
+
+        tcphs_endpoint_format(client, sizeof(client), &conn->client);
+        tcphs_endpoint_format(server, sizeof(server), &conn->server);
+        format_seconds(time, sizeof(time), conn->last_ns - conn->first_ns);
+        fprintf(out, "| %" PRIu32 " | %s | %s | %s | %" PRIu32 " | %" PRIu64 " | %" PRIu64 " | %s | %s |\n",
+                conn->stream, client, server, tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)),
+                conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes, time,
+                tcphs_close_initiator_name(tcphs_conn_close_initiator(conn)));
+    }
+    fprintf(out, "\n");
+}

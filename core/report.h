@@ -1,0 +1,50 @@
+/* report.h: the connection table (-z tcphs,conns) and the lab report
+ * (-z tcphs,report), written from connection records without Wireshark. */
+#ifndef TCPHS_REPORT_H
+#define TCPHS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "conn.h"
+
+/* ---- -z tcphs,conns ------------------------------------------------------- */
+
+/* One row per connection: aligned text, or CSV (RFC 4180) when csv. */
+void tcphs_write_conns_table(FILE *out, const tcphs_conn *const *conns, size_t count, bool csv);
+
+/* ---- -z tcphs,report ------------------------------------------------------- */
+
+/* A segment as the report shows it. */
+typedef struct {
+    uint32_t frame;
+    int64_t  rel_ns;            /* time since the first frame of the capture */
+    const tcphs_record *rec;
+} tcphs_report_row;
+
+#define TCPHS_REPORT_TEARDOWN_ROWS 12
+
+/* What the report of one stream needs beyond the connection record:
+ * gathered segment by segment with tcphs_report_collect(). */
+typedef struct {
+    const tcphs_conn *conn;
+    tcphs_report_row handshake[3];               /* steps 1, 2, 3; frame 0 when absent */
+    tcphs_report_row first_data;                 /* where data transfer starts */
+    tcphs_report_row teardown[TCPHS_REPORT_TEARDOWN_ROWS];  /* FIN, FIN-ACK and RST segments */
+    uint32_t teardown_count;                     /* may exceed the rows kept */
+    uint32_t data_segments[2];                   /* per side: segments carrying payload */
+    uint32_t first_frame, last_frame;
+    int64_t  first_rel_ns, last_rel_ns;
+} tcphs_report_stream;
+
+void tcphs_report_init(tcphs_report_stream *rs, const tcphs_conn *conn);
+void tcphs_report_collect(tcphs_report_stream *rs, uint32_t frame, int64_t rel_ns, const tcphs_record *rec);
+
+/* A Markdown summary table of several streams (packets, bytes, duration). */
+void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *streams, size_t count);
+
+/* The Markdown lab report of one stream. */
+void tcphs_write_report(FILE *out, const tcphs_report_stream *rs);
+
+#endif /* TCPHS_REPORT_H */

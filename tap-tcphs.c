@@ -1,0 +1,378 @@
+/* tap-tcphs.c
+ * Statistics and reports of TCP Handshake Analysis, fed by the "tcphs" tap
+ * (one tcphs_record per analysed TCP segment):
+ *
+ *   tshark -q -z tcphs,tree            and the GUI's Statistics menu (stats_tree)
+ *   tshark -q -z tcphs,conns[,csv]     one row per TCP stream
+ *   tshark -q -z tcphs,report[,STREAM] a Markdown lab report per stream
+ *
+ * Connection verdicts are counted once per connection with the value they
+ * have when the statistic is drawn: a connection whose verdict changes while
+ * a one-pass tshark reads on is moved from its old node to the new one.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_BUILD_DLL
+#include <epan/packet.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/stats_tree.h>
+#include <epan/tap.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "packet-tcphs.h"
+#include "plugin/ws-compat.h"
+#include "core/conn.h"
+#include "core/report.h"
+
+/* ---- the statistics tree ----------------------------------------------------------- */
+
+static const char *const st_connections = "Connections";
+static const char *const st_handshake = "Handshake state";
+static const char *const st_close = "Close initiator";
+static const char *const st_zeek = "Zeek conn_state";
+static const char *const st_irtt = "Initial RTT (ms)";
+static const char *const st_segments = "Segments";
+static const char *const st_phase = "Phase";
+static const char *const st_event = "Event";
+
+/* The verdicts last counted for a connection. */
+typedef struct {
+    const char *handshake;
+    const char *close;
+    const char *zeek;
+    gboolean irtt_counted;
+} counted_conn;
+
+/* Per statistics tree: the node ids and what was counted per connection. */
+typedef struct {
+    int connections, handshake, close, zeek, irtt;
+    int segments, phase, event;
+    GHashTable *counted;         /* const tcphs_conn * -> counted_conn */
+} tree_state;
+
+/* A GUI can show several trees at once: each has its own state. */
+static GHashTable *tree_states;
+
+static tree_state *state_of(stats_tree *st)
+{
+    return tree_states ? (tree_state *)g_hash_table_lookup(tree_states, st) : NULL;
+}
+
+static void tcphs_stats_tree_init(stats_tree *st)
+{
+    tree_state *ts = g_new0(tree_state, 1);
+
+    ts->connections = stats_tree_create_node(st, st_connections, 0, STAT_DT_INT, TRUE);
+    ts->handshake = stats_tree_create_node(st, st_handshake, ts->connections, STAT_DT_INT, TRUE);
+    ts->close = stats_tree_create_node(st, st_close, ts->connections, STAT_DT_INT, TRUE);
+    ts->zeek = stats_tree_create_node(st, st_zeek, ts->connections, STAT_DT_INT, TRUE);
+    ts->irtt = stats_tree_create_range_node(st, st_irtt, ts->connections,
+                                            "0-0", "1-9", "10-99", "100-999", "1000-", NULL);
+    ts->segments = stats_tree_create_node(st, st_segments, 0, STAT_DT_INT, TRUE);
+    ts->phase = stats_tree_create_pivot(st, st_phase, ts->segments);
+    ts->event = stats_tree_create_pivot(st, st_event, ts->segments);
+    ts->counted = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    if (!tree_states)
+        tree_states = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_insert(tree_states, st, ts);
+}
+
+static void tcphs_stats_tree_cleanup(stats_tree *st)
+{
+    tree_state *ts = state_of(st);
+
+    if (!ts)
+        return;
+    g_hash_table_remove(tree_states, st);
+    g_hash_table_destroy(ts->counted);
+    g_free(ts);
+}
+
+/* Count a connection under `now`, taking it away from `*was` first. */
+static void move_count(stats_tree *st, int parent, const char **was, const char *now)
+{
+    if (*was == now)
+        return;
+    if (*was)
+        increase_stat_node(st, *was, parent, FALSE, -1);
+    tick_stat_node(st, now, parent, FALSE);
+    *was = now;
+}
+
+/* iRTT buckets are whole milliseconds ("0-0" is below 1 ms). */
+static int irtt_ms(gint64 ns)
+{
+    gint64 ms = ns / 1000000;
+
+    return ms > G_MAXINT ? G_MAXINT : (int)ms;
+}
+
+static void count_connection(stats_tree *st, tree_state *ts, const tcphs_conn *conn)
+{
+    counted_conn *cc = (counted_conn *)g_hash_table_lookup(ts->counted, conn);
+    gint64 ns;
+
+    if (!cc) {
+        cc = g_new0(counted_conn, 1);
+        g_hash_table_insert(ts->counted, (gpointer)conn, cc);
+        tick_stat_node(st, st_connections, 0, FALSE);
+        tick_stat_node(st, st_handshake, ts->connections, FALSE);
+        tick_stat_node(st, st_close, ts->connections, FALSE);
+        tick_stat_node(st, st_zeek, ts->connections, FALSE);
+    }
+    move_count(st, ts->handshake, &cc->handshake, tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)));
+    move_count(st, ts->close, &cc->close, tcphs_close_initiator_name(tcphs_conn_close_initiator(conn)));
+    move_count(st, ts->zeek, &cc->zeek, tcphs_zeek_conn_state(&conn->zeek));
+    if (!cc->irtt_counted && tcphs_conn_irtt(conn, &ns)) {
+        cc->irtt_counted = TRUE;
+        tick_stat_node(st, st_irtt, ts->connections, FALSE);
+        stats_tree_tick_range(st, st_irtt, ts->connections, irtt_ms(ns));
+    }
+}
+
+static tap_packet_status tcphs_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                                 const void *data, tap_flags_t flags _U_)
+{
+    const tcphs_record *rec = (const tcphs_record *)data;
+    tree_state *ts = state_of(st);
+
+    if (!ts)
+        return TAP_PACKET_DONT_REDRAW;
+    tick_stat_node(st, st_segments, 0, FALSE);
+    stats_tree_tick_pivot(st, ts->phase, tcphs_phase_name((tcphs_phase)rec->phase));
+    stats_tree_tick_pivot(st, ts->event, tcphs_event_name((tcphs_event)rec->event));
+    count_connection(st, ts, rec->conn);
+    return TAP_PACKET_REDRAW;
+}
+
+/* ---- the connection table: -z tcphs,conns[,csv] --------------------------------------------- */
+
+/* The connections a tap saw, in the order of their first segment. */
+typedef struct {
+    GPtrArray *conns;            /* const tcphs_conn * */
+    GHashTable *seen;
+} conn_list;
+
+static void conn_list_init(conn_list *list)
+{
+    list->conns = g_ptr_array_new();
+    list->seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+static void conn_list_reset(conn_list *list)
+{
+    g_ptr_array_set_size(list->conns, 0);
+    g_hash_table_remove_all(list->seen);
+}
+
+static void conn_list_free(conn_list *list)
+{
+    g_ptr_array_free(list->conns, TRUE);
+    g_hash_table_destroy(list->seen);
+}
+
+/* Returns TRUE the first time a connection is seen. */
+static gboolean conn_list_add(conn_list *list, const tcphs_conn *conn)
+{
+    if (g_hash_table_contains(list->seen, conn))
+        return FALSE;
+    g_hash_table_add(list->seen, (gpointer)conn);
+    g_ptr_array_add(list->conns, (gpointer)conn);
+    return TRUE;
+}
+
+typedef struct {
+    conn_list list;
+    gboolean csv;
+} conns_tap;
+
+static void conns_reset(void *tapdata)
+{
+    conn_list_reset(&((conns_tap *)tapdata)->list);
+}
+
+static tap_packet_status conns_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                      const void *data, tap_flags_t flags _U_)
+{
+    conn_list_add(&((conns_tap *)tapdata)->list, ((const tcphs_record *)data)->conn);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void conns_draw(void *tapdata)
+{
+    static const char rule[] = "================================================================================";
+    conns_tap *tap = (conns_tap *)tapdata;
+    const tcphs_conn *const *conns = (const tcphs_conn *const *)tap->list.conns->pdata;
+
+    if (!tap->csv)
+        printf("%s\nTCP Handshake Analysis: connections (an ISN marked * is derived from the SYN-ACK)\n", rule);
+    tcphs_write_conns_table(stdout, conns, tap->list.conns->len, tap->csv);
+    if (!tap->csv)
+        printf("%s\n", rule);
+}
+
+static void conns_finish(void *tapdata)
+{
+    conns_tap *tap = (conns_tap *)tapdata;
+
+    conn_list_free(&tap->list);
+    g_free(tap);
+}
+
+/* Register a listener, or say why not; for the -z init callbacks. */
+static gboolean listen_to_tcphs(const char *what, void *tapdata, tap_reset_cb reset, tap_packet_cb packet,
+                                tap_draw_cb draw, tap_finish_cb finish)
+{
+    GString *error = register_tap_listener(TCPHS_TAP_NAME, tapdata, NULL, TL_REQUIRES_NOTHING,
+                                           reset, packet, draw, finish);
+
+    if (!error)
+        return TRUE;
+    fprintf(stderr, "tshark: could not start %s: %s\n", what, error->str);
+    g_string_free(error, TRUE);
+    return FALSE;
+}
+
+static tcphs_cli_init_result conns_init(const char *opt_arg, void *userdata _U_)
+{
+    conns_tap *tap = g_new0(conns_tap, 1);
+    const char *rest = opt_arg + strlen("tcphs,conns");
+
+    if (*rest == '\0') {
+        tap->csv = FALSE;
+    } else if (strcmp(rest, ",csv") == 0) {
+        tap->csv = TRUE;
+    } else {
+        fprintf(stderr, "tshark: -z tcphs,conns takes no option or \",csv\", not \"%s\"\n", rest);
+        g_free(tap);
+        TCPHS_CLI_INIT_RETURN(FALSE);
+    }
+    conn_list_init(&tap->list);
+    if (!listen_to_tcphs("-z tcphs,conns", tap, conns_reset, conns_packet, conns_draw, conns_finish)) {
+        conn_list_free(&tap->list);
+        g_free(tap);
+        TCPHS_CLI_INIT_RETURN(FALSE);
+    }
+    TCPHS_CLI_INIT_RETURN(TRUE);
+}
+
+/* ---- the lab report: -z tcphs,report[,STREAM] --------------------------------------------- */
+
+typedef struct {
+    GHashTable *streams;         /* const tcphs_conn * -> tcphs_report_stream */
+    GPtrArray *order;            /* tcphs_report_stream *, in order of first segment */
+    gboolean one_stream;
+    guint32 stream;
+} report_tap;
+
+static void report_reset(void *tapdata)
+{
+    report_tap *tap = (report_tap *)tapdata;
+
+    g_ptr_array_set_size(tap->order, 0);
+    g_hash_table_remove_all(tap->streams);
+}
+
+static gint64 relative_ns(const packet_info *pinfo)
+{
+    return (gint64)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs;
+}
+
+static tap_packet_status report_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                       const void *data, tap_flags_t flags _U_)
+{
+    report_tap *tap = (report_tap *)tapdata;
+    const tcphs_record *rec = (const tcphs_record *)data;
+    tcphs_report_stream *rs;
+
+    if (tap->one_stream && rec->conn->stream != tap->stream)
+        return TAP_PACKET_DONT_REDRAW;
+    rs = (tcphs_report_stream *)g_hash_table_lookup(tap->streams, rec->conn);
+    if (!rs) {
+        rs = g_new(tcphs_report_stream, 1);
+        tcphs_report_init(rs, rec->conn);
+        g_hash_table_insert(tap->streams, (gpointer)rec->conn, rs);
+        g_ptr_array_add(tap->order, rs);
+    }
+    tcphs_report_collect(rs, pinfo->num, relative_ns(pinfo), rec);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void report_draw(void *tapdata)
+{
+    report_tap *tap = (report_tap *)tapdata;
+    const tcphs_report_stream *const *streams = (const tcphs_report_stream *const *)tap->order->pdata;
+
+    printf("# TCP Handshake Analysis report\n\n");
+    if (tap->order->len == 0) {
+        printf("No TCP stream%s was found.\n", tap->one_stream ? " with that number" : "");
+        return;
+    }
+    if (tap->order->len > 1) {
+        printf("%u TCP streams.\n\n", tap->order->len);
+        tcphs_write_report_summary(stdout, streams, tap->order->len);
+    }
+    for (guint i = 0; i < tap->order->len; i++)
+        tcphs_write_report(stdout, streams[i]);
+}
+
+static void report_finish(void *tapdata)
+{
+    report_tap *tap = (report_tap *)tapdata;
+
+    g_ptr_array_free(tap->order, TRUE);
+    g_hash_table_destroy(tap->streams);
+    g_free(tap);
+}
+
+static tcphs_cli_init_result report_init(const char *opt_arg, void *userdata _U_)
+{
+    report_tap *tap = g_new0(report_tap, 1);
+    const char *rest = opt_arg + strlen("tcphs,report");
+
+    if (*rest == ',') {
+        char *end = NULL;
+        unsigned long stream = strtoul(rest + 1, &end, 10);
+
+        if (end == rest + 1 || *end != '\0' || stream > G_MAXUINT32) {
+            fprintf(stderr, "tshark: -z tcphs,report takes a TCP stream number, not \"%s\"\n", rest + 1);
+            g_free(tap);
+            TCPHS_CLI_INIT_RETURN(FALSE);
+        }
+        tap->one_stream = TRUE;
+        tap->stream = (guint32)stream;
+    } else if (*rest != '\0') {
+        fprintf(stderr, "tshark: unknown option \"%s\" for -z tcphs,report\n", rest);
+        g_free(tap);
+        TCPHS_CLI_INIT_RETURN(FALSE);
+    }
+    tap->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    tap->order = g_ptr_array_new();
+    if (!listen_to_tcphs("-z tcphs,report", tap, report_reset, report_packet, report_draw, report_finish)) {
+        g_ptr_array_free(tap->order, TRUE);
+        g_hash_table_destroy(tap->streams);
+        g_free(tap);
+        TCPHS_CLI_INIT_RETURN(FALSE);
+    }
+    TCPHS_CLI_INIT_RETURN(TRUE);
+}
+
+/* ---- registration ------------------------------------------------------------------------ */
+
+void register_tcphs_statistics(void)
+{
+    static stat_tap_ui conns_ui = {
+        REGISTER_STAT_GROUP_GENERIC, "TCP Handshake Analysis connections", "tcphs,conns", conns_init, 0, NULL
+    };
+    static stat_tap_ui report_ui = {
+        REGISTER_STAT_GROUP_GENERIC, "TCP Handshake Analysis report", "tcphs,report", report_init, 0, NULL
+    };
+
+    tcphs_stats_tree_register(TCPHS_TAP_NAME, "tcphs", "TCP Handshake Analysis",
+                              tcphs_stats_tree_packet, tcphs_stats_tree_init, tcphs_stats_tree_cleanup,
+                              REGISTER_STAT_GROUP_GENERIC);
+    register_stat_tap_ui(&conns_ui, NULL);
+    register_stat_tap_ui(&report_ui, NULL);
+}

@@ -1,0 +1,173 @@
+/* test_report.c: the connection table and the lab report, from hand-made segments. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "core/report.h"
+
+#define MS 1000000LL
+
+typedef struct {
+    tcphs_conn conn;
+    tcphs_report_stream report;
+    tcphs_record records[16];
+    uint32_t frame;
+} lab;
+
+static void lab_segment(lab *l, bool from_client, uint16_t flags, uint32_t seq, uint32_t ack, uint32_t len,
+                        uint32_t extra)
+{
+    tcphs_endpoint client = { { 4, { 10, 0, 0, 1 } }, 51000 };
+    tcphs_endpoint server = { { 4, { 10, 0, 0, 2 } }, 80 };
+    tcphs_segment seg;
+    tcphs_record *rec = &l->records[l->frame];
+
+    memset(&seg, 0, sizeof(seg));
+    seg.frame = ++l->frame;
+    seg.time_ns = 1000 * 1000000000LL + (int64_t)l->frame * 10 * MS;
+    seg.stream = 3;
+    seg.src = from_client ? client : server;
+    seg.dst = from_client ? server : client;
+    seg.flags = flags;
+    seg.seq = seq;
+    seg.ack = ack;
+    seg.len = len;
+    seg.window = 501;
+    seg.have = TCPHS_HAVE_REQUIRED | TCPHS_HAVE_ADDRESSES | TCPHS_HAVE_WINDOW | extra |
+               ((flags & TCPHS_ACK) ? TCPHS_HAVE_ACK : 0);
+    seg.mss = 1460;
+    seg.wscale = 7;
+    CHECK(tcphs_conn_update(&l->conn, &seg, rec));
+    tcphs_report_collect(&l->report, seg.frame, (int64_t)(seg.frame - 1) * 10 * MS, rec);
+}
+
+/* A short HTTP-like exchange the client closes. */
+static void lab_run(lab *l)
+{
+    const uint32_t options = TCPHS_OPT_MSS | TCPHS_OPT_WSCALE | TCPHS_OPT_SACK_PERM | TCPHS_OPT_TIMESTAMPS;
+
+    memset(l, 0, sizeof(*l));
+    tcphs_conn_init(&l->conn, 3);
+    tcphs_report_init(&l->report, &l->conn);
+    lab_segment(l, true, TCPHS_SYN, 100, 0, 0, options);
+    lab_segment(l, false, TCPHS_SYN | TCPHS_ACK, 7000, 101, 0, options);
+    lab_segment(l, true, TCPHS_ACK, 101, 7001, 0, 0);
+    lab_segment(l, true, TCPHS_PSH | TCPHS_ACK, 101, 7001, 50, 0);
+    lab_segment(l, false, TCPHS_PSH | TCPHS_ACK, 7001, 151, 900, 0);
+    lab_segment(l, true, TCPHS_FIN | TCPHS_ACK, 151, 7901, 0, 0);
+    lab_segment(l, false, TCPHS_FIN | TCPHS_ACK, 7901, 152, 0, 0);
+    lab_segment(l, true, TCPHS_ACK, 152, 7902, 0, 0);
+}
+
+/* Everything written to a stream, as one string (caller frees). */
+typedef struct {
+    char *text;
+    size_t size;
+    FILE *out;
+} capture_out;
+
+static void out_open(capture_out *c)
+{
+    c->text = NULL;
+    c->size = 0;
+    c->out = open_memstream(&c->text, &c->size);
+}
+
+static const char *out_close(capture_out *c)
+{
+    fclose(c->out);
+    return c->text;
+}
+
+static void test_csv_table(void)
+{
+    lab l;
+    capture_out c;
+    const tcphs_conn *conns[1];
+
+    lab_run(&l);
+    conns[0] = &l.conn;
+    out_open(&c);
+    tcphs_write_conns_table(c.out, conns, 1, true);
+    CHECK_STR(out_close(&c),
+              "stream,client,server,isn_client,isn_server,handshake,irtt_ms,mss,options,close_by,close_kind,"
+              "conn_state,history,pkts_c,pkts_s,bytes_c,bytes_s,duration_s\n"
+              "3,10.0.0.1:51000,10.0.0.2:80,100,7000,complete,20.000,1460,\"WS,SACK,TS\",client,graceful,"
+              "SF,ShADdFf,5,3,50,900,0.070000\n");
+    free(c.text);
+}
+
+static void test_aligned_table(void)
+{
+    lab l;
+    capture_out c;
+    const tcphs_conn *conns[1];
+    const char *text;
+
+    lab_run(&l);
+    conns[0] = &l.conn;
+    out_open(&c);
+    tcphs_write_conns_table(c.out, conns, 1, false);
+    text = out_close(&c);
+    CHECK(strncmp(text, "stream  client          server       isn_client  isn_server  handshake  irtt_ms", 79) == 0);
+    CHECK(strstr(text, "\n     3  10.0.0.1:51000  10.0.0.2:80         100        7000  complete    20.000") != NULL);
+    free(c.text);
+}
+
+static void test_report_sections(void)
+{
+    lab l;
+    capture_out c;
+    const char *text;
+
+    lab_run(&l);
+    out_open(&c);
+    tcphs_write_report(c.out, &l.report);
+    text = out_close(&c);
+    CHECK(strstr(text, "## TCP stream 3: client 10.0.0.1:51000, server 10.0.0.2:80\n") != NULL);
+    CHECK(strstr(text, "Handshake state: **complete**; initial RTT 20.000 ms.") != NULL);
+    CHECK(strstr(text, "| 1 SYN | 1 | 0.000000 | client → server | SYN | 100 | 0 | - | - | 501 | "
+                       "MSS=1460, SACK_PERM, TS, WS=128 |\n") != NULL);
+    CHECK(strstr(text, "| 2 SYN-ACK | 2 | 0.010000 | server → client | SYN, ACK | 7000 | 0 | 101 | 1 | 501 |") != NULL);
+    CHECK(strstr(text, "| 3 ACK | 3 | 0.020000 | client → server | ACK | 101 | 1 | 7001 | 1 | "
+                       "501 × 2^7 = 64128 | - |\n") != NULL);
+    CHECK(strstr(text, "- SYN-ACK (frame 2): ack = x + 1 = 100 + 1 = 101 (correct)\n") != NULL);
+    CHECK(strstr(text, "- ACK (frame 3): ack = y + 1 = 7000 + 1 = 7001 (correct)\n") != NULL);
+    CHECK(strstr(text, "Data transfer starts at frame 4 (0.030000 s), sent by the client.") != NULL);
+    CHECK(strstr(text, "| Payload bytes | 50 | 900 |\n") != NULL);
+    CHECK(strstr(text, "The **client** closed the connection first (active close, FIN); close kind: **graceful**.")
+          != NULL);
+    CHECK(strstr(text, "| 6 | 0.050000 | client → server | FIN, ACK | fin | 151 | 51 | 7901 | 901 |\n") != NULL);
+    CHECK(strstr(text, "| 7 | 0.060000 | server → client | FIN, ACK | peer-fin | 7901 | 901 | 152 | 52 |\n") != NULL);
+    CHECK(strstr(text, "0.070000 s from frame 1 to frame 8: 8 segments, 950 payload bytes.") != NULL);
+    free(c.text);
+}
+
+/* A connection the capture caught mid-way has no handshake table. */
+static void test_report_midstream(void)
+{
+    lab l;
+    capture_out c;
+    const char *text;
+
+    memset(&l, 0, sizeof(l));
+    tcphs_conn_init(&l.conn, 3);
+    tcphs_report_init(&l.report, &l.conn);
+    lab_segment(&l, false, TCPHS_PSH | TCPHS_ACK, 5000, 300, 20, 0);
+    out_open(&c);
+    tcphs_write_report(c.out, &l.report);
+    text = out_close(&c);
+    CHECK(strstr(text, "(Roles guessed: neither a SYN nor a SYN-ACK was captured.)") != NULL);
+    CHECK(strstr(text, "The capture started after the handshake") != NULL);
+    CHECK(strstr(text, "| Step |") == NULL);
+    CHECK(strstr(text, "The connection was not closed in this capture.") != NULL);
+    free(c.text);
+}
+
+int main(void)
+{
+    test_csv_table();
+    test_aligned_table();
+    test_report_sections();
+    test_report_midstream();
+    return check_failures() != 0;
+}
