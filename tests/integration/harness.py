@@ -73,7 +73,7 @@ def build_dir():
 def run_program(args, program="tshark", stdin=None, check=True, timeout=600, extra_wrapper_args=()):
     """Run tshark (or another Wireshark program) with the plugin; return (stdout, stderr)."""
     cmd = [WRAPPER, "--build", build_dir(), "--program", program, *extra_wrapper_args, "--", *args]
-    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, errors="replace", timeout=timeout)
     if check and proc.returncode != 0:
         raise Failure("%s failed (%d): %s\n%s" % (program, proc.returncode, " ".join(args), proc.stderr))
     return proc.stdout, proc.stderr
@@ -180,7 +180,7 @@ def run_sharkd(capture, script):
     shim = 'f="$2"; shift 2; sed "s|@CAPTURE@|$f|" | sharkd -'
     proc = subprocess.run([WRAPPER, "--build", build_dir(), "--program", "sh", "--",
                            "-c", shim, "sh", *wrapper_args],
-                          input=script, capture_output=True, text=True, timeout=600)
+                          input=script, capture_output=True, text=True, errors="replace", timeout=600)
     if proc.returncode != 0:
         raise Failure("sharkd failed on %s: %s" % (capture, proc.stderr))
     return proc.stdout
