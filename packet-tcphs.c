@@ -39,6 +39,7 @@ static int hf_tcphs_isn_server = -1;
 static int hf_tcphs_ack_check = -1;
 static int hf_tcphs_note = -1;
 
+static int hf_tcphs_connection = -1;
 static int hf_tcphs_hs_state = -1;
 static int hf_tcphs_hs_syn_retransmissions = -1;
 static int hf_tcphs_hs_irtt = -1;
@@ -501,11 +502,13 @@ static void add_connection(const out_tree *parent, packet_info *pinfo, const tcp
     out_tree out = { NULL, parent->tvb };
     proto_item *ti;
 
-    out.tree = proto_tree_add_subtree_format(parent->tree, parent->tvb, 0, 0, ett_tcphs_connection, &ti,
-                                             "Connection: handshake %s, %s",
-                                             tcphs_hs_verdict_name(verdict),
-                                             tcphs_zeek_conn_state(&conn->zeek));
+    /* A named item rather than a text label: JSON and EK output then nest the
+     * verdicts under a stable key (tcphs.connection_tree). */
+    ti = proto_tree_add_none_format(parent->tree, hf_tcphs_connection, parent->tvb, 0, 0,
+                                    "Connection: handshake %s, %s", tcphs_hs_verdict_name(verdict),
+                                    tcphs_zeek_conn_state(&conn->zeek));
     add_generated(ti);
+    out.tree = proto_item_add_subtree(ti, ett_tcphs_connection);
     ti = add_string(&out, hf_tcphs_hs_state, tcphs_hs_verdict_name(verdict));
     /* An unanswered SYN is a verdict on the whole capture: say so only once
      * it has all been read, or one-pass tshark would flag every SYN. */
@@ -671,6 +674,9 @@ void proto_register_tcphs(void)
         { &hf_tcphs_note,
           { "Note", "tcphs.note", FT_STRING, BASE_NONE, NULL, 0x0,
             "What this segment does, in one sentence with the sequence arithmetic", HFILL } },
+        { &hf_tcphs_connection,
+          { "Connection", "tcphs.connection", FT_NONE, BASE_NONE, NULL, 0x0,
+            "Verdicts about the whole TCP stream (final in two-pass tshark and the GUI)", HFILL } },
         { &hf_tcphs_hs_state,
           { "Handshake state", "tcphs.handshake.state", FT_STRING, BASE_NONE, NULL, 0x0,
             "complete, unanswered, refused, aborted, invalid, simultaneous-open, incomplete or not-seen", HFILL } },
