@@ -374,10 +374,11 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
 static void write_ack_arithmetic(FILE *out, const tcphs_report_row *row, const char *segment, char letter)
 {
     const tcphs_record *rec = row->rec;
-    uint32_t isn = letter == 'x' ? rec->isn_client : rec->isn_server;
+    uint32_t isn;
 
     if (row->frame == 0 || !(rec->known & TCPHS_KNOWN_ACK_CHECK))
-        return;
+        return;   /* the segment was not captured, or has nothing to check */
+    isn = letter == 'x' ? rec->isn_client : rec->isn_server;
     fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %" PRIu32 " + 1 = %" PRIu32 " %s\n", segment, row->frame,
             letter, isn, isn + 1, rec->ack_ok ? "(correct)" : "");
     if (!rec->ack_ok)

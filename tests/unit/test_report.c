@@ -163,8 +163,32 @@ static void test_report_midstream(void)
     free(c.text);
 }
 
+/* A refused connection: no SYN-ACK and no third segment to show. */
+static void test_report_refused(void)
+{
+    lab l;
+    capture_out c;
+    const char *text;
+
+    memset(&l, 0, sizeof(l));
+    tcphs_conn_init(&l.conn, 3);
+    tcphs_report_init(&l.report, &l.conn);
+    lab_segment(&l, true, TCPHS_SYN, 100, 0, 0, 0);
+    lab_segment(&l, false, TCPHS_RST | TCPHS_ACK, 0, 101, 0, 0);
+    out_open(&c);
+    tcphs_write_report(c.out, &l.report);
+    text = out_close(&c);
+    CHECK(strstr(text, "Handshake state: **refused**.") != NULL);
+    CHECK(strstr(text, "| 2 SYN-ACK | not captured |") != NULL);
+    CHECK(strstr(text, "| 3 ACK | not captured |") != NULL);
+    CHECK(strstr(text, "SYN-ACK (frame") == NULL);
+    CHECK(strstr(text, "The **server** closed the connection first (reset, RST); close kind: **reset**.") != NULL);
+    free(c.text);
+}
+
 int main(void)
 {
+    test_report_refused();
     test_csv_table();
     test_aligned_table();
     test_report_sections();
