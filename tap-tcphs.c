@@ -60,9 +60,29 @@ static tree_state *state_of(stats_tree *st)
     return tree_states ? (tree_state *)g_hash_table_lookup(tree_states, st) : NULL;
 }
 
+static void free_tree_state(gpointer data)
+{
+    tree_state *ts = (tree_state *)data;
+
+    g_hash_table_destroy(ts->counted);
+    g_free(ts);
+}
+
+/* stats_tree_reinit() (a GUI retap) calls init again without cleanup: the
+ * tree's state is then reused, with its per-connection counts emptied. */
 static void tcphs_stats_tree_init(stats_tree *st)
 {
-    tree_state *ts = g_new0(tree_state, 1);
+    tree_state *ts = state_of(st);
+
+    if (ts) {
+        g_hash_table_remove_all(ts->counted);
+    } else {
+        ts = g_new0(tree_state, 1);
+        ts->counted = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+        if (!tree_states)
+            tree_states = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_tree_state);
+        g_hash_table_insert(tree_states, st, ts);
+    }
 
     ts->connections = stats_tree_create_node(st, st_connections, 0, STAT_DT_INT, TRUE);
     ts->handshake = stats_tree_create_node(st, st_handshake, ts->connections, STAT_DT_INT, TRUE);
@@ -73,21 +93,24 @@ static void tcphs_stats_tree_init(stats_tree *st)
     ts->segments = stats_tree_create_node(st, st_segments, 0, STAT_DT_INT, TRUE);
     ts->phase = stats_tree_create_pivot(st, st_phase, ts->segments);
     ts->event = stats_tree_create_pivot(st, st_event, ts->segments);
-    ts->counted = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    if (!tree_states)
-        tree_states = g_hash_table_new(g_direct_hash, g_direct_equal);
-    g_hash_table_insert(tree_states, st, ts);
 }
 
 static void tcphs_stats_tree_cleanup(stats_tree *st)
 {
     tree_state *ts = state_of(st);
 
-    if (!ts)
-        return;
-    g_hash_table_remove(tree_states, st);
-    g_hash_table_destroy(ts->counted);
-    g_free(ts);
+    if (ts)
+        g_hash_table_remove(tree_states, st);   /* frees it */
+}
+
+/* tshark never calls a stats tree's cleanup: free what is left before
+ * Wireshark unloads the plugin (its static pointer then goes away). */
+static void tcphs_stats_tree_shutdown(void)
+{
+    if (tree_states) {
+        g_hash_table_destroy(tree_states);
+        tree_states = NULL;
+    }
 }
 
 /* Count a connection under `now`, taking it away from `*was` first. */
@@ -106,6 +129,8 @@ static int irtt_ms(gint64 ns)
 {
     gint64 ms = ns / 1000000;
 
+    if (ms < 0)
+        return 0;   /* timestamps that went backwards: counted below 1 ms */
     return ms > G_MAXINT ? G_MAXINT : (int)ms;
 }
 
@@ -371,8 +396,8 @@ void register_tcphs_statistics(void)
     };
 
     tcphs_stats_tree_register(TCPHS_TAP_NAME, "tcphs", "TCP Handshake Analysis",
-                              tcphs_stats_tree_packet, tcphs_stats_tree_init, tcphs_stats_tree_cleanup,
-                              REGISTER_STAT_GROUP_GENERIC);
+                              tcphs_stats_tree_packet, tcphs_stats_tree_init, tcphs_stats_tree_cleanup);
     register_stat_tap_ui(&conns_ui, NULL);
     register_stat_tap_ui(&report_ui, NULL);
+    register_shutdown_routine(tcphs_stats_tree_shutdown);
 }
