@@ -14,6 +14,7 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
+#include <epan/prefs-int.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 
@@ -91,7 +92,7 @@ static tcphs_pref_bool tcphs_show_notes = TRUE;
 /* What a field of the TCP (or IP) dissector tells tcphs. */
 typedef enum {
     SRC_STREAM, SRC_SRCPORT, SRC_DSTPORT, SRC_SEQ_RAW, SRC_ACK_RAW, SRC_FLAGS, SRC_LEN,
-    SRC_WINDOW, SRC_OPTION_KIND, SRC_MSS, SRC_WSCALE_SHIFT, SRC_TFO_COOKIE, SRC_TFO_REQUEST,
+    SRC_WINDOW, SRC_SACK_PERM, SRC_TIMESTAMPS, SRC_MSS, SRC_WSCALE_SHIFT, SRC_TFO_COOKIE, SRC_TFO_REQUEST,
     SRC_KEEP_ALIVE, SRC_KEEP_ALIVE_ACK, SRC_RETRANSMISSION, SRC_ZERO_WINDOW_PROBE,
     SRC_CHECKSUM_STATUS, SRC_HDR_LEN, SRC_IP_SRC, SRC_IP_DST, SRC_IPV6_SRC, SRC_IPV6_DST
 } source_kind;
@@ -111,7 +112,8 @@ static source_field source_fields[] = {
     { "tcp.flags",                            SRC_FLAGS,             -1 },
     { "tcp.len",                              SRC_LEN,               -1 },
     { "tcp.window_size_value",                SRC_WINDOW,            -1 },
-    { "tcp.option_kind",                      SRC_OPTION_KIND,       -1 },
+    { "tcp.options.sack_perm",                SRC_SACK_PERM,         -1 },
+    { "tcp.options.timestamp.tsval",          SRC_TIMESTAMPS,        -1 },
     { "tcp.options.mss_val",                  SRC_MSS,               -1 },
     { "tcp.options.wscale.shift",             SRC_WSCALE_SHIFT,      -1 },
     { "tcp.options.tfo.cookie",               SRC_TFO_COOKIE,        -1 },
@@ -136,31 +138,57 @@ static int proto_ipv6 = -1;
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 
-/* TCP option kinds tcphs notes (IANA "TCP Option Kind Numbers"). */
-#define TCPOPT_KIND_SACK_PERM  4
-#define TCPOPT_KIND_TIMESTAMPS 8
-
 /* Wireshark's PROTO_CHECKSUM_E_BAD: the user asked for verification and it failed. */
 #define CHECKSUM_STATUS_BAD 0
 
+/* hf id -> source field.  The walk looks up every node of a TCP layer (a
+ * hundred in a visible tree), so this is a small open-addressed table
+ * rather than a scan of source_fields[]. */
+#define SOURCE_SLOT_BITS 7
+#define SOURCE_SLOTS (1u << SOURCE_SLOT_BITS)
+static const source_field *source_slots[SOURCE_SLOTS];
+
+static guint source_slot(int hf)
+{
+    return ((guint32)hf * 2654435761u) >> (32 - SOURCE_SLOT_BITS);   /* Knuth's multiplicative hash */
+}
+
+static void index_source_field(const source_field *src)
+{
+    guint slot = source_slot(src->hf);
+
+    while (source_slots[slot] && source_slots[slot]->hf != src->hf)
+        slot = (slot + 1) & (SOURCE_SLOTS - 1);
+    if (!source_slots[slot])
+        source_slots[slot] = src;   /* a field listed twice keeps its first entry */
+}
+
+static const source_field *source_field_of(int hf)
+{
+    guint slot = source_slot(hf);
+
+    while (source_slots[slot]) {
+        if (source_slots[slot]->hf == hf)
+            return source_slots[slot];
+        slot = (slot + 1) & (SOURCE_SLOTS - 1);
+    }
+    return NULL;
+}
+
 static void lookup_source_fields(void)
 {
+    G_STATIC_ASSERT(G_N_ELEMENTS(source_fields) * 2 < SOURCE_SLOTS);
+
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_ip = proto_get_id_by_filter_name("ip");
     proto_ipv6 = proto_get_id_by_filter_name("ipv6");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
-    for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++)
-        source_fields[i].hf = proto_registrar_get_id_byname(source_fields[i].name);
-}
-
-static const source_field *source_field_of(int hf)
-{
     for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++) {
-        if (source_fields[i].hf == hf)
-            return &source_fields[i];
+        source_fields[i].hf = proto_registrar_get_id_byname(source_fields[i].name);
+        if (source_fields[i].hf > 0)
+            index_source_field(&source_fields[i]);
     }
-    return NULL;
 }
 
 /* ---- per-capture state ------------------------------------------------------- */
@@ -181,7 +209,7 @@ typedef struct {
 /* ---- reading a TCP layer from the tree ------------------------------------- */
 
 /* A TCP layer being read: the segment facts, plus what is only needed to
- * work them out. */
+ * judge them. */
 typedef struct {
     tcphs_segment seg;
     guint hdr_len;               /* tcp.hdr_len, 0 when absent */
@@ -203,14 +231,6 @@ static void take_ipv6(field_info *fi, tcphs_endpoint *ep, tcphs_segment *seg)
         seg->have |= TCPHS_HAVE_ADDRESSES;
 }
 
-static void take_option_kind(tcphs_segment *seg, guint32 kind)
-{
-    if (kind == TCPOPT_KIND_SACK_PERM)
-        seg->have |= TCPHS_OPT_SACK_PERM;
-    else if (kind == TCPOPT_KIND_TIMESTAMPS)
-        seg->have |= TCPHS_OPT_TIMESTAMPS;
-}
-
 /* Copy one field's value into the segment facts. */
 static void take_field(layer_reading *reading, const source_field *src, field_info *fi)
 {
@@ -225,7 +245,8 @@ static void take_field(layer_reading *reading, const source_field *src, field_in
     case SRC_FLAGS:       seg->flags = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_FLAGS; break;
     case SRC_LEN:         seg->len = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_LEN; break;
     case SRC_WINDOW:      seg->window = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_WINDOW; break;
-    case SRC_OPTION_KIND: take_option_kind(seg, tcphs_field_uint(fi)); break;
+    case SRC_SACK_PERM:   seg->have |= TCPHS_OPT_SACK_PERM; break;
+    case SRC_TIMESTAMPS:  seg->have |= TCPHS_OPT_TIMESTAMPS; break;
     case SRC_MSS:         seg->mss = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_MSS; break;
     case SRC_WSCALE_SHIFT: seg->wscale = (guint8)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_WSCALE; break;
     case SRC_TFO_COOKIE:
@@ -246,9 +267,11 @@ static void take_field(layer_reading *reading, const source_field *src, field_in
     }
 }
 
-/* Walk a layer's subtree, taking every field tcphs knows.  Fields the TCP
- * dissector added under a faked parent item hang directly below the layer,
- * so the walk goes through every level. */
+/* Take the fields of a layer.  Where they sit depends on the tree and on
+ * the Wireshark version: right below the layer when nobody looks (the items
+ * between were faked), in the options, per-option protocols and the
+ * SEQ/ACK analysis when the tree is shown; so the walk goes through every
+ * level, and each node costs one table lookup. */
 static void take_fields_below(proto_node *node, gpointer data)
 {
     layer_reading *reading = (layer_reading *)data;
@@ -261,17 +284,26 @@ static void take_fields_below(proto_node *node, gpointer data)
         proto_tree_children_foreach(node, take_fields_below, data);
 }
 
-/* Whether a short snaplen cut the payload: the captured bytes after the TCP
- * header are fewer than tcp.len (which comes from the IP length). */
-static gboolean payload_truncated(proto_node *tcp_layer, const layer_reading *reading)
+/* Whether a short snaplen cut the payload: the frame lost bytes at its end,
+ * where a segment's payload is.  (Zeek's reassembler skips such payload, and
+ * tcphs's model of it must too.) */
+static gboolean payload_truncated(const packet_info *pinfo, const tcphs_segment *seg)
+{
+    return seg->len > 0 && pinfo->fd->cap_len < pinfo->fd->pkt_len;
+}
+
+/* Whether a short snaplen cut the TCP header itself, inside the options (a
+ * cut in its first 20 bytes leaves no tcp.stream at all).  Wireshark then
+ * stops in the options and adds no SEQ/ACK analysis: the options and marks
+ * tcphs reads are missing, not absent.  (The layer item's own length cannot
+ * tell: Wireshark sets it only when the tree is shown.) */
+static gboolean header_truncated(proto_node *tcp_layer, const layer_reading *reading)
 {
     field_info *fi = PNODE_FINFO(tcp_layer);
-    gint64 captured;
 
     if (!fi || !fi->ds_tvb || reading->hdr_len == 0)
         return FALSE;
-    captured = (gint64)tvb_captured_length(fi->ds_tvb) - fi->start - reading->hdr_len;
-    return captured < (gint64)reading->seg.len;
+    return (gint64)tvb_captured_length(fi->ds_tvb) - fi->start < (gint64)reading->hdr_len;
 }
 
 /* The IP addresses of the segment are the last IP layer's before it; the
@@ -289,8 +321,10 @@ static void read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info 
     /* tcp.ack_raw is in the tree on every segment; it only means something with ACK. */
     if (!(reading.seg.flags & TCPHS_ACK))
         reading.seg.have &= ~(guint32)TCPHS_HAVE_ACK;
-    if (reading.seg.len > 0 && payload_truncated(tcp_layer, &reading))
+    if (payload_truncated(pinfo, &reading.seg))
         reading.seg.have |= TCPHS_PAYLOAD_TRUNCATED;
+    if (header_truncated(tcp_layer, &reading))
+        reading.seg.have &= ~(guint32)TCPHS_HAVE_REQUIRED;   /* no verdict rather than a wrong one */
     *seg = reading.seg;
 }
 
@@ -495,7 +529,7 @@ static void add_counters(const out_tree *out, const tcphs_conn *conn)
 
 /* Connection verdicts: final in two-pass tshark and the GUI, the state so
  * far in one-pass tshark (like tcp.completeness). */
-static void add_connection(const out_tree *parent, packet_info *pinfo, const tcphs_record *rec)
+static proto_item *add_connection(const out_tree *parent, const tcphs_record *rec)
 {
     const tcphs_conn *conn = rec->conn;
     tcphs_hs_verdict verdict = tcphs_conn_hs_verdict(conn);
@@ -509,11 +543,7 @@ static void add_connection(const out_tree *parent, packet_info *pinfo, const tcp
                                     tcphs_zeek_conn_state(&conn->zeek));
     add_generated(ti);
     out.tree = proto_item_add_subtree(ti, ett_tcphs_connection);
-    ti = add_string(&out, hf_tcphs_hs_state, tcphs_hs_verdict_name(verdict));
-    /* An unanswered SYN is a verdict on the whole capture: say so only once
-     * it has all been read, or one-pass tshark would flag every SYN. */
-    if (verdict == TCPHS_HS_UNANSWERED && rec->event == TCPHS_EVENT_SYN && PINFO_FD_VISITED(pinfo))
-        expert_add_info(pinfo, ti, &ei_tcphs_syn_unanswered);
+    add_string(&out, hf_tcphs_hs_state, tcphs_hs_verdict_name(verdict));
     if (conn->side[TCPHS_SIDE_CLIENT].isn_known && !conn->side[TCPHS_SIDE_CLIENT].isn_derived)
         add_uint(&out, hf_tcphs_hs_syn_retransmissions, conn->syn_retransmissions);
     add_handshake_timing(&out, conn);
@@ -523,12 +553,22 @@ static void add_connection(const out_tree *parent, packet_info *pinfo, const tcp
     add_string(&out, hf_tcphs_conn_state, tcphs_zeek_conn_state(&conn->zeek));
     add_string(&out, hf_tcphs_history, tcphs_zeek_history(&conn->zeek));
     add_counters(&out, conn);
+    return ti;
 }
 
-/* Expert infos for what this segment itself shows. */
-static void add_segment_experts(packet_info *pinfo, proto_item *ti, const tcphs_record *rec)
+/* Expert infos of a record: on the segment's tcphs item (and the
+ * connection item) when they are shown, else on no item, so that the Expert
+ * Information dialog, which re-reads packets without a tree, and
+ * _ws.expert filters still see them. */
+static void add_experts(packet_info *pinfo, proto_item *ti, proto_item *connection, const tcphs_record *rec)
 {
     guint16 a = rec->anomalies;
+
+    /* An unanswered SYN is a verdict on the whole capture: say so only once
+     * it has all been read, or one-pass tshark would flag every SYN. */
+    if (rec->event == TCPHS_EVENT_SYN && PINFO_FD_VISITED(pinfo) &&
+        tcphs_conn_hs_verdict(rec->conn) == TCPHS_HS_UNANSWERED)
+        expert_add_info(pinfo, connection, &ei_tcphs_syn_unanswered);
 
     if (a & TCPHS_ANOMALY_SYNACK_BAD_ACK)
         expert_add_info_format(pinfo, ti, &ei_tcphs_synack_bad_ack,
@@ -588,13 +628,13 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
     if (rec->known & TCPHS_KNOWN_ACK_CHECK)
         add_boolean(&out, hf_tcphs_ack_check, rec->ack_ok);
     add_note(&out, rec);
-    add_connection(&out, pinfo, rec);
-    add_segment_experts(pinfo, ti, rec);
+    add_experts(pinfo, ti, add_connection(&out, rec), rec);
 }
 
 static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const tcphs_frame *frame;
+    gboolean shown;
 
     /* The connection logic runs once per frame, in capture order; later
      * passes (two-pass tshark, the GUI in any order) only read its result. */
@@ -603,9 +643,15 @@ static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     frame = (const tcphs_frame *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, 0);
     if (!frame)
         return 0;
+    /* Building the tree costs more than the analysis: skip it when no one
+     * looks at tcphs (a tree that is not shown, with no tcphs field in a
+     * filter, column or -e). */
+    shown = tree && proto_field_is_referenced(tree, proto_tcphs);
     for (guint i = 0; i < frame->count; i++) {
-        if (tree)
+        if (shown)
             show_record(tree, tvb, pinfo, &frame->records[i]);
+        else
+            add_experts(pinfo, NULL, NULL, &frame->records[i]);
         tap_queue_packet(tcphs_tap, pinfo, &frame->records[i]);
     }
     return tvb_captured_length(tvb);
@@ -613,19 +659,49 @@ static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 
 /* ---- registration ---------------------------------------------------------- */
 
+/* tcp.checksum.status only says something when the user made the TCP
+ * dissector verify checksums (Edit > Preferences > TCP, or
+ * -o tcp.check_checksum:TRUE); otherwise asking for it costs every packet. */
+static gboolean tcp_checks_checksums(void)
+{
+    module_t *tcp_module = prefs_find_module("tcp");
+    pref_t *check = tcp_module ? prefs_find_preference(tcp_module, "check_checksum") : NULL;
+
+    return check && prefs_get_bool_value(check, pref_current);
+}
+
+static void want_field(GArray *wanted, int hf)
+{
+    if (hf > 0)
+        g_array_append_val(wanted, hf);
+}
+
 /* Ask for the TCP fields only while tcphs is enabled, as transum does, so
- * that --disable-protocol tcphs leaves tshark's work exactly as without it. */
+ * that --disable-protocol tcphs leaves tshark's work exactly as without it.
+ * Every field asked for costs each packet that carries it, so the list is
+ * short (see README, Performance). */
 static void tcphs_init(void)
 {
     GArray *wanted;
+    gboolean checksums = tcp_checks_checksums();
 
     tcphs_conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
         return;
-    wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)G_N_ELEMENTS(source_fields));
+    wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)G_N_ELEMENTS(source_fields) + 5);
     for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++) {
-        if (source_fields[i].hf > 0)
-            g_array_append_val(wanted, source_fields[i].hf);
+        if (source_fields[i].kind != SRC_CHECKSUM_STATUS || checksums)
+            want_field(wanted, source_fields[i].hf);
+    }
+    /* The protocol items tcphs walks through (and the ICMP ones it must not
+     * enter) are in the tree by themselves, except where a version fakes
+     * top-level protocols nobody asked for. */
+    if (TCPHS_WS_FAKES_UNWANTED_PROTOCOLS) {
+        want_field(wanted, proto_tcp);
+        want_field(wanted, proto_ip);
+        want_field(wanted, proto_ipv6);
+        want_field(wanted, proto_icmp);
+        want_field(wanted, proto_icmpv6);
     }
     set_postdissector_wanted_hfids(tcphs_handle, wanted);
 }

@@ -59,6 +59,12 @@ static inline void tcphs_field_ipv6(field_info *fi, guint8 out[16])
 #endif
 }
 
+/* 4.6: without a visible tree, top-level protocol items that no filter or
+ * postdissector asked for are faked (their fields hang on the parent), so
+ * tcphs must ask for the protocols it looks for.  Before 4.6 they are always
+ * in the tree, and asking would only cost time. */
+#define TCPHS_WS_FAKES_UNWANTED_PROTOCOLS TCPHS_WS_AT_LEAST(4, 6)
+
 /* 4.4: boolean preferences point at a bool (before: gboolean). */
 #if TCPHS_WS_AT_LEAST(4, 4)
 typedef bool tcphs_pref_bool;
@@ -76,17 +82,17 @@ typedef void tcphs_cli_init_result;
 #define TCPHS_CLI_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
 #endif
 
-/* 4.4: stats_tree_register_with_group() is gone; register, then set the
- * group on the returned configuration. */
+/* A statistics tree of a plugin: 4.0's GUI lists in its Statistics menu
+ * only trees registered with stats_tree_register_plugin(); 4.4 made it
+ * return the configuration (and dropped the _with_group variant). */
 static inline void tcphs_stats_tree_register(const char *tap, const char *abbr, const char *name,
                                              stat_tree_packet_cb packet, stat_tree_init_cb init,
-                                             stat_tree_cleanup_cb cleanup, register_stat_group_t group)
+                                             stat_tree_cleanup_cb cleanup)
 {
 #if TCPHS_WS_AT_LEAST(4, 4)
-    stats_tree_cfg *cfg = stats_tree_register_plugin(tap, abbr, name, 0, packet, init, cleanup);
-    stats_tree_set_group(cfg, group);
+    (void)stats_tree_register_plugin(tap, abbr, name, 0, packet, init, cleanup);
 #else
-    stats_tree_register_with_group(tap, abbr, name, 0, packet, init, cleanup, group);
+    stats_tree_register_plugin(tap, abbr, name, 0, packet, init, cleanup);
 #endif
 }
 
