@@ -30,6 +30,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #
 # Classic libpcap format: a 24-byte file header, then per frame a 16-byte
 # record header (seconds, microseconds, captured length, original length).
+# A frame cut by a short snaplen has captured length < original length and
+# only the captured bytes in the file.
 
 PCAP_MAGIC = 0xA1B2C3D4          # microsecond timestamps
 PCAP_SNAPLEN = 262144
@@ -37,14 +39,16 @@ LINKTYPE_ETHERNET = 1
 
 
 def write_pcap(path, frames):
-    """frames: list of (time in microseconds since the epoch, frame bytes)."""
+    """frames: list of (time in microseconds since the epoch, frame bytes,
+    snaplen or None)."""
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", PCAP_MAGIC, 2, 4, 0, 0,
                             PCAP_SNAPLEN, LINKTYPE_ETHERNET))
-        for time_us, frame in frames:
+        for time_us, frame, snaplen in frames:
+            captured = frame if snaplen is None else frame[:snaplen]
             f.write(struct.pack("<IIII", time_us // 1000000,
-                                time_us % 1000000, len(frame), len(frame)))
-            f.write(frame)
+                                time_us % 1000000, len(captured), len(frame)))
+            f.write(captured)
 
 
 # ------------------------------------------------------------- checksums
@@ -134,6 +138,7 @@ SYN = 0x02
 RST = 0x04
 PSH = 0x08
 ACK = 0x10
+URG = 0x20
 
 
 def option_mss(mss):
@@ -166,13 +171,21 @@ def linux_data_options(tsval, tsecr):
     return OPTION_NOP + OPTION_NOP + option_timestamps(tsval, tsecr)
 
 
+def no_timestamps_syn_options(mss, window_shift):
+    """The 12 option bytes of a stack that does not use timestamps (Windows'
+    order): MSS, NOP, window scale, NOP, NOP, SACK permitted.  Its later
+    segments carry no options: a 20-byte TCP header."""
+    return (option_mss(mss) + OPTION_NOP + option_window_scale(window_shift) +
+            OPTION_NOP + OPTION_NOP + OPTION_SACK_PERMITTED)
+
+
 def tcp_segment(src, dst, sport, dport, seq, ack, flags, window,
-                options=b"", payload=b""):
+                options=b"", payload=b"", urgent=0):
     """A TCP header plus payload with a correct checksum (RFC 9293, 3.1)."""
     assert len(options) % 4 == 0, "options must fill whole 32-bit words"
     data_offset = (20 + len(options)) // 4
     header = struct.pack("!HHIIBBHHH", sport, dport, seq, ack,
-                         data_offset << 4, flags, window, 0, 0) + options
+                         data_offset << 4, flags, window, 0, urgent) + options
     segment = header + payload
     checksum = internet_checksum(
         pseudo_header(src, dst, PROTO_TCP, len(segment)) + segment)
@@ -211,8 +224,10 @@ class Trace:
     def wait(self, microseconds):
         self.time += microseconds
 
-    def add(self, frame):
-        self.frames.append((self.time, frame))
+    def add(self, frame, snaplen=None):
+        """snaplen: keep only the first snaplen bytes in the file (the
+        record header still gives the frame's full length)."""
+        self.frames.append((self.time, frame, snaplen))
 
     def write(self, name):
         write_pcap(os.path.join(HERE, name), self.frames)
@@ -226,7 +241,8 @@ class Peer:
     """
 
     def __init__(self, mac_address, ip, port, isn, ts_offset, ttl, ip_id,
-                 window, syn_window, mss=1460, window_shift=7, flow_label=0):
+                 window, syn_window, mss=1460, window_shift=7, flow_label=0,
+                 timestamps=True):
         self.mac = mac_address
         self.ip = ipaddress.ip_address(ip)
         self.port = port
@@ -242,6 +258,7 @@ class Peer:
         self.mss = mss
         self.window_shift = window_shift
         self.flow_label = flow_label
+        self.timestamps = timestamps   # False: no TS option, see below
 
 
 def client_peer(port, isn, ts_offset, ip="192.0.2.10", **extra):
@@ -281,18 +298,25 @@ class Connection:
     def default_options(self, sender, flags):
         # TSecr is only meaningful when ACK is set (RFC 7323, 3.2).
         tsecr = sender.ts_recent if flags & ACK else 0
+        if not sender.timestamps:
+            if flags & SYN:
+                return no_timestamps_syn_options(sender.mss,
+                                                 sender.window_shift)
+            return b""
         if flags & SYN:
             return linux_syn_options(sender.mss, self.tsval(sender), tsecr,
                                      sender.window_shift)
         return linux_data_options(self.tsval(sender), tsecr)
 
     def send(self, sender, flags, payload=b"", seq=None, ack=None,
-             window=None, options=None, delivered=True, captured=True):
+             window=None, options=None, delivered=True, captured=True,
+             snaplen=None, urgent=0):
         """Add one segment from sender to the trace; returns its IP packet.
 
         delivered=False: the segment is lost (or still in flight), the
         receiver's state does not change.  captured=False: the segment
         happened before the capture started; only the state changes.
+        snaplen: the capture kept only that many bytes of the frame.
         """
         receiver = self.other(sender)
         if seq is None:
@@ -306,12 +330,12 @@ class Connection:
 
         segment = tcp_segment(sender.ip, receiver.ip, sender.port,
                               receiver.port, seq, ack, flags, window,
-                              options, payload)
+                              options, payload, urgent)
         packet = ip_packet(sender.ip, receiver.ip, PROTO_TCP, segment,
                            sender.ip_id, sender.ttl, sender.flow_label)
         sender.ip_id = (sender.ip_id + 1) % 2**16
         if captured:
-            self.add_frame(sender, receiver, packet)
+            self.add_frame(sender, receiver, packet, snaplen)
 
         # SYN and FIN each occupy one sequence number (RFC 9293, 3.4).
         length = len(payload) + (1 if flags & SYN else 0) + \
@@ -326,24 +350,30 @@ class Connection:
                 receiver.ts_recent = self.tsval(sender)
         return packet
 
-    def add_frame(self, sender, receiver, packet):
+    def frame(self, sender, packet):
+        """The Ethernet frame of one of this connection's IP packets."""
+        receiver = self.other(sender)
         ethertype = ETHERTYPE_IPV4 if sender.ip.version == 4 \
             else ETHERTYPE_IPV6
         # Only frames that came over the wire are padded (see top).
-        self.trace.add(ethernet_frame(sender.mac, receiver.mac, ethertype,
-                                      packet, self.vlan_id,
-                                      pad=sender is not self.client))
+        return ethernet_frame(sender.mac, receiver.mac, ethertype, packet,
+                              self.vlan_id, pad=sender is not self.client)
+
+    def add_frame(self, sender, receiver, packet, snaplen=None):
+        self.trace.add(self.frame(sender, packet), snaplen)
 
 
 # -------------------------------------------------------- ICMP errors
 
-def icmp_unreachable(router_ip, client, quoted, code, ident):
+def icmp_unreachable(router_ip, client, quoted, code, ident,
+                     next_hop_mtu=0):
     """ICMP destination unreachable (RFC 792) from a router to the client,
     quoting the offending IPv4 packet.  RFC 792 asks for the IP header and
     the first 8 data bytes; like most routers today (RFC 1812, 4.3.2.3) we
-    quote more: the whole SYN, so Wireshark can show the full TCP header."""
+    quote more: the whole SYN, so Wireshark can show the full TCP header.
+    next_hop_mtu: for code 4, fragmentation needed (RFC 1191, 4)."""
     router = ipaddress.ip_address(router_ip)
-    message = struct.pack("!BBHI", 3, code, 0, 0) + quoted
+    message = struct.pack("!BBHHH", 3, code, 0, 0, next_hop_mtu) + quoted
     message = with_checksum(message, 2, internet_checksum(message))
     packet = ipv4_packet(router, client.ip, PROTO_ICMP, message, ident,
                          ttl=255, dont_fragment=False)
@@ -712,6 +742,377 @@ def port_reuse():
     return t
 
 
+# ------------------------------------------------------ odd inputs
+#
+# Inputs at the edges of what a capture can hold, each with a defined
+# result (captures/README.md, "Odd inputs").
+
+PROTO_UDP = 17
+ETHERTYPE_ARP = 0x0806
+GTPU_PORT = 2152    # 3GPP TS 29.281; Wireshark also decodes GTP over TCP
+
+
+def udp_datagram(src, dst, sport, dport, payload):
+    """A UDP header plus payload with a correct checksum (RFC 768)."""
+    length = 8 + len(payload)
+    datagram = struct.pack("!HHHH", sport, dport, length, 0) + payload
+    checksum = internet_checksum(
+        pseudo_header(src, dst, PROTO_UDP, length) + datagram) or 0xFFFF
+    return with_checksum(datagram, 6, checksum)
+
+
+def arp_packet(op, sender_mac, sender_ip, target_mac, target_ip):
+    """ARP for IPv4 over Ethernet (RFC 826); op 1 = request, 2 = reply."""
+    return struct.pack("!HHBBH6s4s6s4s", 1, ETHERTYPE_IPV4, 6, 4, op,
+                       mac(sender_mac), ipaddress.ip_address(sender_ip).packed,
+                       mac(target_mac), ipaddress.ip_address(target_ip).packed)
+
+
+def icmp_echo(kind, ident, sequence, data):
+    """ICMP echo request (8) or reply (0) (RFC 792)."""
+    message = struct.pack("!BBHHH", kind, 0, 0, ident, sequence) + data
+    return with_checksum(message, 2, internet_checksum(message))
+
+
+def gtpu_tpdu(teid, packet):
+    """A GTP-U T-PDU (3GPP TS 29.281, 5.1): version 1, protocol type GTP,
+    no optional fields, message type 255, length of what follows the
+    8-byte header, the tunnel endpoint identifier, then the user's IP
+    packet."""
+    return struct.pack("!BBHI", 0x30, 0xFF, len(packet), teid) + packet
+
+
+def odd_truncated():
+    """A short connection captured with a small snaplen on some frames
+    (the record header keeps the frame's full length).  The peers do not
+    use TCP timestamps, so data segments have a 20-byte TCP header and
+    a cut at 54 bytes leaves exactly Ethernet + IP + TCP header.
+    Cut frames: the SYN at 40 bytes (6 bytes of TCP: the ports and half
+    the sequence number), the request at 54 (the header, no payload), the
+    reply at 60 (the header and 6 payload bytes), the server's ACK of the
+    FIN at 54 (only its Ethernet padding is cut) and the last ACK at 40."""
+    t = Trace()
+    client = client_peer(51802, 0x5A17C3E9, ts_offset=0, timestamps=False)
+    server = server_peer(80, 0x0C6D4B82, ts_offset=0, timestamps=False)
+    conn = Connection(t, client, server)
+    conn.send(client, SYN, snaplen=40)
+    t.wait(RTT)
+    conn.send(server, SYN | ACK)
+    t.wait(TURN)
+    conn.send(client, ACK)
+    t.wait(120)
+    conn.send(client, PSH | ACK, REQUEST, snaplen=54)
+    t.wait(RTT + SERVER_WORK)
+    conn.send(server, PSH | ACK, REPLY, snaplen=60)
+    t.wait(TURN)
+    conn.send(client, ACK)
+    t.wait(40000)
+    conn.send(client, FIN | ACK)
+    t.wait(RTT)
+    conn.send(server, ACK, snaplen=54)
+    t.wait(2300)
+    conn.send(server, FIN | ACK)
+    t.wait(TURN)
+    conn.send(client, ACK, snaplen=40)
+    return t
+
+
+def odd_lengths():
+    """Zero-length segments of every kind, a jumbo segment and a segment
+    whose IP total length claims more than the frame holds.
+
+    Both hosts sit on a jumbo-frame LAN (MTU 9000, MSS 8960).  Zero-length
+    segments: SYN, SYN-ACK, the handshake ACK, a PSH-ACK without data, a
+    window update, a keep-alive (seq = SND.NXT - 1, RFC 9293 3.8.4) and
+    its ACK, FINs and ACKs.  The server's reply is one 8948-byte segment
+    (IP total length 9000, a 9014-byte Ethernet frame, all in the file);
+    after the keep-alive the server sends one more segment (1448 bytes, IP
+    total length 1500) that reaches the file as a 214-byte frame with
+    captured length = frame length: the IP header still says 1500 (a
+    capture device that cut the frame without saying so).  Its TCP
+    checksum is the sender's, over all 1448 bytes."""
+    t = Trace()
+    client = client_peer(51806, 0x3E0B9D71, ts_offset=2849361027, mss=8960)
+    server = server_peer(80, 0xB4C81F06, ts_offset=1284022915, mss=8960)
+    conn = Connection(t, client, server)
+    handshake(conn)
+    t.wait(90)
+    conn.send(client, PSH | ACK)                     # PSH without data
+    t.wait(30)
+    conn.send(client, PSH | ACK, REQUEST)
+    t.wait(RTT + SERVER_WORK)
+    body = (b"0123456789abcdef" * 700)
+    conn.send(server, PSH | ACK, body[:8948])    # jumbo: IP total length 9000
+    t.wait(TURN)
+    conn.send(client, ACK)
+    t.wait(52000)
+    conn.send(client, ACK, window=client.window + 70)   # window update
+    t.wait(7200000)                                  # idle: TCP_KEEPIDLE=7 s
+    conn.send(client, ACK, seq=seq_add(client.snd_nxt, -1))   # keep-alive
+    t.wait(RTT)
+    conn.send(server, ACK)                           # keep-alive ACK
+    t.wait(300000)
+    packet = conn.send(server, PSH | ACK, body[8948:8948 + 1448],
+                       captured=False)           # IP total length 1500
+    t.add(conn.frame(server, packet[:200]))      # 14 + 200 bytes in the frame
+    t.wait(TURN)
+    conn.send(client, ACK)
+    close_four_way(conn, conn.client)
+    return t
+
+
+def odd_flags():
+    """Flag combinations a normal stack never sends, each in a stream of
+    its own (client ports 40001-40005), so that their verdicts are
+    independent.  Port 80 is an open Linux server, port 23 a closed one.
+
+    SYN+FIN to the open port: Linux drops it (tcp_rcv_state_process:
+    a SYN with FIN in LISTEN is discarded), no answer.
+    SYN+RST to the open port: a RST in LISTEN is ignored (RFC 9293,
+    3.10.7.2), no answer.
+    RST with data: a complete handshake and a request; the server resets
+    with 41 bytes of diagnostic text in the RST (RFC 9293, 3.5.3; RFC 1122,
+    4.2.2.12).
+    No flags at all (a null scan) to the closed port: answered by RST-ACK
+    (RFC 9293, 3.10.7.1; Linux sets ACK, seq 0, ack = SEG.SEQ).
+    FIN+PSH+URG (an Xmas scan) to the closed port: answered by RST-ACK,
+    ack = SEG.SEQ + 1 for the FIN."""
+    t = Trace()
+
+    def scanner(port, isn, server_port):
+        client = client_peer(port, isn, ts_offset=0)
+        server = server_peer(server_port, 0, ts_offset=0)
+        return Connection(t, client, server)
+
+    syn_fin = scanner(40001, 0x1D2E3F40, 80)
+    syn_fin.send(syn_fin.client, SYN | FIN, window=1024, options=b"",
+                 delivered=False)
+    t.wait(250000)
+
+    syn_rst = scanner(40002, 0x2A3B4C5D, 80)
+    syn_rst.send(syn_rst.client, SYN | RST, window=1024, options=b"",
+                 delivered=False)
+    t.wait(250000)
+
+    rst_data = fresh_connection(t, 40003, 0x6F1E2D3C, 0x4B5A6978)
+    handshake(rst_data)
+    t.wait(120)
+    rst_data.send(rst_data.client, PSH | ACK, REQUEST)
+    t.wait(RTT)
+    rst_data.send(rst_data.server, RST | ACK,
+                  b"diagnostic: request refused by policy 7\r\n",
+                  options=b"")
+    t.wait(250000)
+
+    null = scanner(40004, 0x33445566, 23)
+    null.send(null.client, 0, window=1024, options=b"")
+    t.wait(RTT)
+    null.send(null.server, RST | ACK, seq=0, ack=null.client.isn, window=0,
+              options=b"")
+    t.wait(250000)
+
+    xmas = scanner(40005, 0x778899AA, 23)
+    xmas.send(xmas.client, FIN | PSH | URG, window=1024, options=b"",
+              urgent=0)
+    t.wait(RTT)
+    xmas.send(xmas.server, RST | ACK, seq=0,
+              ack=seq_add(xmas.client.isn, 1), window=0, options=b"")
+    return t
+
+
+def odd_seq_wrap():
+    """Sequence numbers at the top of the space: the client's ISN is
+    0xFFFFFFFF, so its SYN-ACK acknowledges 0 and its data starts at 0;
+    the server's ISN is 0xFFFFFFFE, so its first data byte is 0xFFFFFFFF
+    and its reply crosses 2^32 (RFC 9293, 3.4: all arithmetic mod 2^32)."""
+    t = Trace()
+    conn = fresh_connection(t, 51812, 0xFFFFFFFF, 0xFFFFFFFE)
+    handshake(conn)
+    request_reply(conn)
+    close_four_way(conn, conn.client)
+    return t
+
+
+def duplicated(trace, gap=4):
+    """Every frame of trace twice, the copy `gap` microseconds later."""
+    out = Trace()
+    for time_us, frame, snaplen in trace.frames:
+        out.frames.append((time_us, frame, snaplen))
+        out.frames.append((time_us + gap, frame, snaplen))
+    return out
+
+
+def odd_duplicates():
+    """A complete connection captured twice, as on two interfaces of the
+    same host or through a mirror port that copies both directions: every
+    frame appears twice with identical bytes, the copy 4 µs later."""
+    t = Trace()
+    conn = fresh_connection(t, 51818, 0x47D2A0B5, 0x9C31E6F8)
+    handshake(conn)
+    request_reply(conn)
+    close_four_way(conn, conn.client)
+    return duplicated(t)
+
+
+def odd_time_order():
+    """A complete connection whose frames are in the file in the order
+    they were seen, but whose timestamps go backwards twice: the capture
+    host's clock was stepped back 50 ms right after the SYN (an NTP step),
+    and the client's ACK of the reply was stamped 1 ms before the reply
+    (timestamps taken on another CPU)."""
+    t = Trace()
+    conn = fresh_connection(t, 51824, 0x81F3C20D, 0x2B9E7A64)
+    handshake(conn)
+    request_reply(conn)
+    close_four_way(conn, conn.client)
+    frames = []
+    for i, (time_us, frame, snaplen) in enumerate(t.frames):
+        if i >= 1:
+            time_us -= 50000                 # the clock step
+        if i == 5:
+            time_us = frames[4][0] - 1000    # ACK stamped before the reply
+        frames.append((time_us, frame, snaplen))
+    t.frames = frames
+    return t
+
+
+def odd_two_tcp_layers():
+    """TCP inside TCP: a GTP-U tunnel carried over TCP port 2152 (Wireshark
+    decodes GTP over TCP on its ports by default, preference
+    gtp.dissect_gtp_over_tcp, and a T-PDU's IP packet with its heuristic).
+    The outer connection 192.0.2.10:52000 -> 198.51.100.20:2152 opens and
+    stays open; each of its data segments carries one T-PDU with one
+    segment of the inner connection 10.45.0.2:40112 -> 203.0.113.80:80
+    (uplink from the client side, downlink from the server side): inner
+    handshake, request, reply, four-segment close.  The capture ends with
+    the tunnel still up."""
+    t = Trace()
+    outer = fresh_connection(t, 52000, 0x0E5F7A91, 0x6D20B4C3,
+                             server_port=GTPU_PORT)
+    ue = client_peer(40112, 0xC1A5E370, ts_offset=77120453, ip="10.45.0.2",
+                     mss=1380)
+    web = server_peer(80, 0x5F08D2B6, ts_offset=3390102877,
+                      ip="203.0.113.80", mss=1380)
+    inner = Connection(t, ue, web)
+    uplink, downlink = 0x00000A01, 0x0000B702    # TEIDs
+
+    def tunnel(sender, flags, payload=b""):
+        """One inner segment, in one outer segment from the tunnel end on
+        its side."""
+        packet = inner.send(sender, flags, payload, captured=False)
+        if sender is ue:
+            outer.send(outer.client, PSH | ACK, gtpu_tpdu(uplink, packet))
+        else:
+            outer.send(outer.server, PSH | ACK, gtpu_tpdu(downlink, packet))
+
+    handshake(outer)
+    t.wait(5000)
+    tunnel(ue, SYN)
+    t.wait(RTT + 900)
+    tunnel(web, SYN | ACK)
+    t.wait(TURN)
+    tunnel(ue, ACK)
+    t.wait(120)
+    tunnel(ue, PSH | ACK, REQUEST)
+    t.wait(RTT + 900 + SERVER_WORK)
+    tunnel(web, PSH | ACK, REPLY)
+    t.wait(TURN)
+    tunnel(ue, ACK)
+    t.wait(40000)
+    tunnel(ue, FIN | ACK)
+    t.wait(RTT + 900)
+    tunnel(web, FIN | ACK)
+    t.wait(TURN)
+    tunnel(ue, ACK)
+    return t
+
+
+def odd_non_tcp():
+    """No TCP at all: ARP for the router, a DNS query and answer over UDP,
+    a ping and its reply, and an ICMP port unreachable quoting a UDP
+    datagram."""
+    t = Trace()
+    client_ip = ipaddress.ip_address("192.0.2.10")
+    gateway = "192.0.2.1"
+    resolver = ipaddress.ip_address("192.0.2.53")
+    server_ip = ipaddress.ip_address("198.51.100.20")
+    router = ipaddress.ip_address("203.0.113.1")
+
+    t.add(ethernet_frame(CLIENT_MAC, "ff:ff:ff:ff:ff:ff", ETHERTYPE_ARP,
+                         arp_packet(1, CLIENT_MAC, "192.0.2.10",
+                                    "00:00:00:00:00:00", gateway)))
+    t.wait(410)
+    t.add(ethernet_frame(ROUTER_MAC, CLIENT_MAC, ETHERTYPE_ARP,
+                         arp_packet(2, ROUTER_MAC, gateway, CLIENT_MAC,
+                                    "192.0.2.10"), pad=True))
+    t.wait(150)
+    question = (b"\x03www\x07example\x03com\x00" + struct.pack("!HH", 1, 1))
+    query = struct.pack("!HHHHHH", 0x5C3A, 0x0100, 1, 0, 0, 0) + question
+    t.add(ethernet_frame(CLIENT_MAC, ROUTER_MAC, ETHERTYPE_IPV4, ipv4_packet(
+        client_ip, resolver, PROTO_UDP,
+        udp_datagram(client_ip, resolver, 53211, 53, query),
+        ident=0x3a1c, ttl=64)))
+    t.wait(2100)
+    answer = (struct.pack("!HHHHHH", 0x5C3A, 0x8180, 1, 1, 0, 0) + question +
+              b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 3600, 4) +
+              server_ip.packed)
+    t.add(ethernet_frame(ROUTER_MAC, CLIENT_MAC, ETHERTYPE_IPV4, ipv4_packet(
+        resolver, client_ip, PROTO_UDP,
+        udp_datagram(resolver, client_ip, 53, 53211, answer),
+        ident=0x91b0, ttl=63)))
+    t.wait(300)
+    data = bytes(range(0x10, 0x40))
+    t.add(ethernet_frame(CLIENT_MAC, ROUTER_MAC, ETHERTYPE_IPV4, ipv4_packet(
+        client_ip, server_ip, PROTO_ICMP, icmp_echo(8, 0x1F2E, 1, data),
+        ident=0x3a1d, ttl=64)))
+    t.wait(RTT)
+    t.add(ethernet_frame(ROUTER_MAC, CLIENT_MAC, ETHERTYPE_IPV4, ipv4_packet(
+        server_ip, client_ip, PROTO_ICMP, icmp_echo(0, 0x1F2E, 1, data),
+        ident=0x0000, ttl=55)))
+    t.wait(1000000)
+    probe = ipv4_packet(client_ip, server_ip, PROTO_UDP,
+                        udp_datagram(client_ip, server_ip, 51999, 33434,
+                                     b"\0" * 32),
+                        ident=0x3a1e, ttl=64)
+    t.add(ethernet_frame(CLIENT_MAC, ROUTER_MAC, ETHERTYPE_IPV4, probe))
+    t.wait(1320)
+    client = client_peer(51999, 0, ts_offset=0)
+    t.add(icmp_unreachable(str(router), client, probe, 3, ident=0x61D4))
+    return t
+
+
+def odd_icmp_midconnection():
+    """An ICMP error in the middle of an established connection: the
+    client's first request segment (1448 bytes, DF) does not fit the next
+    hop (MTU 1400); the router drops it and answers with ICMP type 3 code
+    4, fragmentation needed, next-hop MTU 1400 (RFC 1191), quoting the
+    first 576 bytes of the datagram (RFC 1812, 4.3.2.3): IP header, the
+    full TCP header, 524 bytes of data.  The client resends the same
+    bytes in segments of 1348 (MSS for MTU 1400 with timestamps) and 100
+    bytes; the server answers, the client closes."""
+    t = Trace()
+    conn = fresh_connection(t, 51830, 0x2F6B18D4, 0xA80C57E3)
+    handshake(conn)
+    t.wait(120)
+    body = (b"POST /upload HTTP/1.1\r\nHost: www.example.com\r\n"
+            b"Content-Length: 1369\r\n\r\n")
+    body += (b"x" * (1448 - len(body)))
+    first_seq = conn.client.snd_nxt
+    packet = conn.send(conn.client, ACK, body, delivered=False)
+    t.wait(610)
+    t.add(icmp_unreachable("203.0.113.1", conn.client, packet[:576], 4,
+                           ident=0x61D5, next_hop_mtu=1400))
+    t.wait(40)
+    conn.send(conn.client, ACK, body[:1348], seq=first_seq)
+    conn.send(conn.client, PSH | ACK, body[1348:])
+    t.wait(RTT + SERVER_WORK)
+    conn.send(conn.server, PSH | ACK, REPLY)
+    t.wait(TURN)
+    conn.send(conn.client, ACK)
+    close_four_way(conn, conn.client)
+    return t
+
+
 CRAFTED = [
     ("syn-unanswered.pcap", syn_unanswered),
     ("syn-lost-once.pcap", syn_lost_once),
@@ -727,6 +1128,15 @@ CRAFTED = [
     ("rst-after-data.pcap", rst_after_data),
     ("data-before-handshake.pcap", data_before_handshake),
     ("port-reuse.pcap", port_reuse),
+    ("odd-truncated.pcap", odd_truncated),
+    ("odd-lengths.pcap", odd_lengths),
+    ("odd-flags.pcap", odd_flags),
+    ("odd-seq-wrap.pcap", odd_seq_wrap),
+    ("odd-duplicates.pcap", odd_duplicates),
+    ("odd-time-order.pcap", odd_time_order),
+    ("odd-two-tcp-layers.pcap", odd_two_tcp_layers),
+    ("odd-non-tcp.pcap", odd_non_tcp),
+    ("odd-icmp-midconnection.pcap", odd_icmp_midconnection),
 ]
 
 

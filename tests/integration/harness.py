@@ -13,6 +13,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WRAPPER = os.path.join(ROOT, "tools", "tshark-with-tcphs")
 CAPTURES = os.path.join(ROOT, "captures")
+# Inputs that once made tcphs fail, kept as captures with expected fields.
+REGRESSIONS = os.path.join(ROOT, "tests", "robustness", "regressions")
+CAPTURE_DIRS = [CAPTURES, REGRESSIONS]
 EXPECTED = os.path.join(ROOT, "tests", "expected")
 
 # Per-packet fields: computed once per frame, identical in every pass.
@@ -85,13 +88,14 @@ def dissector_bugs(stderr):
             if "Dissector bug" in line or "assertion" in line or "CRITICAL" in line or "ERROR" in line]
 
 
-def tshark_fields(capture, fields, two_pass=False, extra=()):
-    """Rows of -T fields output as dicts, one per frame that has tcp."""
+def tshark_fields(capture, fields, two_pass=False, extra=(), display_filter="tcp"):
+    """Rows of -T fields output as dicts, one per frame that has tcp (or
+    matches display_filter)."""
     args = ["-r", capture, "-n"]
     if two_pass:
         args.append("-2")
     args += list(extra)
-    args += ["-Y", "tcp", "-T", "fields", "-E", "header=y", "-E", "separator=/t",
+    args += ["-Y", display_filter, "-T", "fields", "-E", "header=y", "-E", "separator=/t",
              "-E", "occurrence=a", "-E", "aggregator=|", "-E", "quote=n"]
     for field in fields:
         args += ["-e", field]
@@ -103,6 +107,8 @@ def tshark_fields(capture, fields, two_pass=False, extra=()):
 
 
 def parse_tsv(text):
+    if not text.strip():
+        return []
     lines = text.rstrip("\n").split("\n")
     header = lines[0].split("\t")
     rows = []
