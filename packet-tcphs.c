@@ -193,15 +193,20 @@ static void lookup_source_fields(void)
 
 /* ---- per-capture state ------------------------------------------------------- */
 
-/* tcp.stream -> tcphs_conn, for the capture file being read. */
+/* A connection, and what showing it needs more than once: its endpoints as
+ * text, made the first time a tree shows them rather than for every packet.
+ * The record is the first member: a tcphs_conn * is a conn_entry *. */
+typedef struct {
+    tcphs_conn conn;
+    const char *client_text;
+    const char *server_text;
+} conn_entry;
+
+/* tcp.stream -> conn_entry, for the capture file being read. */
 static wmem_map_t *tcphs_conns;
 
-/* What tcphs stored with a frame on its first pass: one record per TCP layer
- * it could analyse, in the order of the layers. */
-typedef struct {
-    guint count;
-    tcphs_record records[];
-} tcphs_frame;
+/* Per frame, tcphs stores one tcphs_record per TCP layer it could analyse,
+ * with p_add_proto_data() under keys 0, 1, ... in the order of the layers. */
 
 /* A frame rarely holds more than one TCP layer (TCP tunnelled in TCP). */
 #define MAX_TCP_LAYERS 8
@@ -332,14 +337,19 @@ static void read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info 
 
 static tcphs_conn *conn_for_stream(guint32 stream)
 {
-    tcphs_conn *conn = (tcphs_conn *)wmem_map_lookup(tcphs_conns, GUINT_TO_POINTER(stream));
+    conn_entry *entry = (conn_entry *)wmem_map_lookup(tcphs_conns, GUINT_TO_POINTER(stream));
 
-    if (!conn) {
-        conn = wmem_new(wmem_file_scope(), tcphs_conn);
-        tcphs_conn_init(conn, stream);
-        wmem_map_insert(tcphs_conns, GUINT_TO_POINTER(stream), conn);
+    if (!entry) {
+        entry = wmem_new0(wmem_file_scope(), conn_entry);
+        tcphs_conn_init(&entry->conn, stream);
+        wmem_map_insert(tcphs_conns, GUINT_TO_POINTER(stream), entry);
     }
-    return conn;
+    return &entry->conn;
+}
+
+static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
+{
+    return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
 }
 
 typedef struct {
@@ -391,18 +401,14 @@ static void find_tcp_layers(proto_node *node, gpointer data)
 static void analyse_frame(packet_info *pinfo, proto_tree *tree)
 {
     frame_walk walk;
-    tcphs_frame *frame;
 
     walk.pinfo = pinfo;
     walk.ip_layer = NULL;
     walk.count = 0;
     proto_tree_children_foreach(tree, find_tcp_layers, &walk);
-    if (walk.count == 0)
-        return;
-    frame = (tcphs_frame *)wmem_alloc(wmem_file_scope(), sizeof(tcphs_frame) + walk.count * sizeof(tcphs_record));
-    frame->count = walk.count;
-    memcpy(frame->records, walk.records, walk.count * sizeof(tcphs_record));
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, 0, frame);
+    for (guint i = 0; i < walk.count; i++)
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i,
+                         wmem_memdup(wmem_file_scope(), &walk.records[i], sizeof(tcphs_record)));
 }
 
 /* ---- every pass: show ------------------------------------------------------- */
@@ -456,14 +462,28 @@ static void add_time(const out_tree *out, int hf, gint64 ns)
     add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
 }
 
-static void add_endpoint(const out_tree *out, int hf, const tcphs_endpoint *ep)
+static const char *endpoint_text(const tcphs_endpoint *ep)
 {
     char text[TCPHS_ENDPOINT_STRLEN];
 
-    if (!proto_field_is_referenced(out->tree, hf))
-        return;   /* no string building for a field nobody looks at */
     tcphs_endpoint_format(text, sizeof(text), ep);
-    add_string(out, hf, text);
+    return wmem_strdup(wmem_file_scope(), text);
+}
+
+/* tcphs.client and tcphs.server, formatted once per connection. */
+static void add_endpoints(const out_tree *out, const tcphs_conn *conn)
+{
+    conn_entry *entry = (conn_entry *)conn;
+
+    if (!proto_field_is_referenced(out->tree, hf_tcphs_client) &&
+        !proto_field_is_referenced(out->tree, hf_tcphs_server))
+        return;
+    if (!entry->client_text) {
+        entry->client_text = endpoint_text(&conn->client);
+        entry->server_text = endpoint_text(&conn->server);
+    }
+    add_string(out, hf_tcphs_client, entry->client_text);
+    add_string(out, hf_tcphs_server, entry->server_text);
 }
 
 static void add_note(const out_tree *out, const tcphs_record *rec)
@@ -616,8 +636,7 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
         add_boolean(&out, hf_tcphs_role_guessed, TRUE);
     if (rec->step)
         add_uint(&out, hf_tcphs_hs_step, rec->step);
-    add_endpoint(&out, hf_tcphs_client, &conn->client);
-    add_endpoint(&out, hf_tcphs_server, &conn->server);
+    add_endpoints(&out, conn);
     if (rec->known & TCPHS_KNOWN_ISN_CLIENT) {
         add_uint(&out, hf_tcphs_isn_client, rec->isn_client);
         if (rec->known & TCPHS_KNOWN_ISN_CLIENT_DERIVED)
@@ -633,28 +652,26 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
 
 static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    const tcphs_frame *frame;
+    const tcphs_record *rec;
     gboolean shown;
+    guint layer;
 
     /* The connection logic runs once per frame, in capture order; later
      * passes (two-pass tshark, the GUI in any order) only read its result. */
-    if (!PINFO_FD_VISITED(pinfo) && tree && !p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, 0))
+    if (!PINFO_FD_VISITED(pinfo) && tree && !stored_record(pinfo, 0))
         analyse_frame(pinfo, tree);
-    frame = (const tcphs_frame *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, 0);
-    if (!frame)
-        return 0;
     /* Building the tree costs more than the analysis: skip it when no one
      * looks at tcphs (a tree that is not shown, with no tcphs field in a
      * filter, column or -e). */
     shown = tree && proto_field_is_referenced(tree, proto_tcphs);
-    for (guint i = 0; i < frame->count; i++) {
+    for (layer = 0; (rec = stored_record(pinfo, layer)) != NULL; layer++) {
         if (shown)
-            show_record(tree, tvb, pinfo, &frame->records[i]);
+            show_record(tree, tvb, pinfo, rec);
         else
-            add_experts(pinfo, NULL, NULL, &frame->records[i]);
-        tap_queue_packet(tcphs_tap, pinfo, &frame->records[i]);
+            add_experts(pinfo, NULL, NULL, rec);
+        tap_queue_packet(tcphs_tap, pinfo, rec);
     }
-    return tvb_captured_length(tvb);
+    return layer ? tvb_captured_length(tvb) : 0;
 }
 
 /* ---- registration ---------------------------------------------------------- */
