@@ -206,7 +206,13 @@ typedef struct {
 static wmem_map_t *tcphs_conns;
 
 /* Per frame, tcphs stores one tcphs_record per TCP layer it could analyse,
- * with p_add_proto_data() under keys 0, 1, ... in the order of the layers. */
+ * with p_add_proto_data() under keys 0, 1, ... in the order of the layers.
+ * The records themselves come from blocks of RECORD_BLOCK (file scope): one
+ * allocation per record would add its own header and alignment to every
+ * TCP frame of the capture. */
+#define RECORD_BLOCK 1024
+static tcphs_record *record_block;
+static guint record_block_used;
 
 /* A frame rarely holds more than one TCP layer (TCP tunnelled in TCP). */
 #define MAX_TCP_LAYERS 8
@@ -347,6 +353,15 @@ static tcphs_conn *conn_for_stream(guint32 stream)
     return &entry->conn;
 }
 
+static tcphs_record *new_record(void)
+{
+    if (!record_block || record_block_used == RECORD_BLOCK) {
+        record_block = wmem_alloc_array(wmem_file_scope(), tcphs_record, RECORD_BLOCK);
+        record_block_used = 0;
+    }
+    return &record_block[record_block_used++];
+}
+
 static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
 {
     return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
@@ -406,9 +421,12 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
     walk.ip_layer = NULL;
     walk.count = 0;
     proto_tree_children_foreach(tree, find_tcp_layers, &walk);
-    for (guint i = 0; i < walk.count; i++)
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i,
-                         wmem_memdup(wmem_file_scope(), &walk.records[i], sizeof(tcphs_record)));
+    for (guint i = 0; i < walk.count; i++) {
+        tcphs_record *stored = new_record();
+
+        *stored = walk.records[i];
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i, stored);
+    }
 }
 
 /* ---- every pass: show ------------------------------------------------------- */
@@ -703,6 +721,7 @@ static void tcphs_init(void)
     gboolean checksums = tcp_checks_checksums();
 
     tcphs_conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    record_block = NULL;    /* the previous file's blocks went with its scope */
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
         return;
     wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)G_N_ELEMENTS(source_fields) + 5);

@@ -118,12 +118,6 @@ static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
 
 /* ---- handshake segments -------------------------------------------------- */
 
-static void set_step(tcphs_conn *conn, tcphs_record *rec, const tcphs_segment *seg, uint8_t step)
-{
-    rec->step = step;
-    conn->hs_frames[step - 1] = seg->frame;
-}
-
 static void set_ack_check(tcphs_record *rec, bool ok)
 {
     rec->known |= TCPHS_KNOWN_ACK_CHECK;
@@ -153,7 +147,7 @@ static void on_client_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_reco
     client->isn_derived = 0;
     record_offer(&conn->offer[TCPHS_SIDE_CLIENT], seg);
     rec->event = TCPHS_EVENT_SYN;
-    set_step(conn, rec, seg, 1);
+    rec->step = 1;
 }
 
 /* A bare SYN from the server while the client's SYN is outstanding: the two
@@ -171,7 +165,7 @@ static void on_server_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_reco
     record_offer(&conn->offer[TCPHS_SIDE_SERVER], seg);
     rec->event = TCPHS_EVENT_SYN;
     rec->anomalies |= TCPHS_ANOMALY_SIMULTANEOUS_OPEN;
-    set_step(conn, rec, seg, 1);
+    rec->step = 1;
     conn->hs_state = TCPHS_HSS_SIMULTANEOUS;
 }
 
@@ -197,7 +191,7 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
     if (!(conn->offer[side].offered & TCPHS_OFFER_SEEN))
         record_offer(&conn->offer[side], seg);
     rec->event = TCPHS_EVENT_SYN_ACK;
-    set_step(conn, rec, seg, 2);
+    rec->step = 2;
     if (!(conn->timing_known & TIMING_SYNACK)) {
         conn->synack_ns = seg->time_ns;
         conn->timing_known |= TIMING_SYNACK;
@@ -230,7 +224,7 @@ static void on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_r
     /* A FIN in the third segment is reported as the FIN; the handshake still completes. */
     if (!has_flag(seg, TCPHS_FIN)) {
         rec->event = TCPHS_EVENT_HANDSHAKE_ACK;
-        set_step(conn, rec, seg, 3);
+        rec->step = 3;
     }
     conn->hs_ack_ns = seg->time_ns;
     conn->timing_known |= TIMING_HS_ACK;
@@ -392,7 +386,7 @@ static bool acknowledges_peer_fin(tcphs_conn *conn, const tcphs_segment *seg, tc
     return true;
 }
 
-static void on_rst(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
+static void on_rst(tcphs_conn *conn, tcphs_side side, tcphs_record *rec)
 {
     rec->event = TCPHS_EVENT_RST;
     if (conn->side[0].fin_sent && conn->side[1].fin_sent)
@@ -402,10 +396,6 @@ static void on_rst(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, 
     if (!conn->rst_seen) {
         conn->rst_seen = 1;
         conn->first_rst_side = (uint8_t)side;
-    }
-    if (!conn->side[side].rst_sent) {
-        conn->side[side].rst_sent = 1;
-        conn->side[side].rst_frame = seg->frame;
     }
 }
 
@@ -434,7 +424,6 @@ static void on_fin(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, 
     }
     if (!self->fin_sent) {
         self->fin_sent = 1;
-        self->fin_frame = seg->frame;
         /* A FIN occupies one sequence number after the segment's data. */
         self->fin_end = seg->seq + seg->len + 1;
     }
@@ -468,7 +457,7 @@ static void classify_lifecycle(tcphs_conn *conn, tcphs_side side, const tcphs_se
     if (rec->event != TCPHS_EVENT_NONE)
         return;   /* the handshake machine already named it */
     if (has_flag(seg, TCPHS_RST))
-        on_rst(conn, side, seg, rec);
+        on_rst(conn, side, rec);
     else if (has_flag(seg, TCPHS_FIN))
         on_fin(conn, side, seg, rec);
     else

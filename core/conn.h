@@ -97,20 +97,18 @@ enum {
     TCPHS_OFFER_IPV6       = 1u << 7   /* the SYN went over IPv6 (default MSS 1220) */
 };
 
-/* Per-side counters and the close sequence. */
+/* Per-side counters and the close sequence (ordered by size: one per side
+ * of every connection). */
 typedef struct {
-    uint32_t packets;
     uint64_t bytes;          /* payload, retransmissions included */
+    uint32_t packets;
     uint32_t keep_alives;
     uint32_t retransmissions; /* Wireshark's tcp.analysis.*retransmission */
     uint32_t fin_end;        /* ack value that acknowledges this side's FIN */
-    uint32_t fin_frame;
-    uint32_t rst_frame;
+    uint32_t syn_seq;        /* this side's ISN, valid with isn_known */
     uint8_t  fin_sent;
     uint8_t  fin_acked;
-    uint8_t  rst_sent;
     uint8_t  synack_sent;
-    uint32_t syn_seq;        /* this side's ISN, valid with isn_known */
     uint8_t  isn_known;
     uint8_t  isn_derived;
 } tcphs_side_state;
@@ -126,7 +124,6 @@ struct tcphs_conn {
     int64_t  hs_ack_ns;       /* the handshake ACK */
     uint32_t syn_retransmissions;     /* the client's SYN sent again */
     uint32_t synack_retransmissions;  /* the server's SYN-ACK sent again */
-    uint32_t hs_frames[3];    /* frames of steps 1, 2, 3 (0 when absent) */
     tcphs_side_state side[2];
     tcphs_offer offer[2];
     uint8_t  hs_state;        /* tcphs_hs_state */

@@ -455,7 +455,7 @@ static void test_synack_retransmission(void)
     CHECK_INT(r.step, 0);
     r = feed(&cap, CLIENT, ACK, X + 1, Y + 1, 0);
     CHECK_INT(r.step, 3);
-    CHECK_INT(cap.conn.hs_frames[1], 2);
+    CHECK(r.ack_ok);
 }
 
 static void test_data_before_handshake(void)
