@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""tap_tests.py: the three tshark outputs of tcphs against expected files.
+
+For each capture below, two-pass tshark (connection verdicts final) must give
+exactly the expected output of
+
+  -z tcphs,conns,csv   -> tests/expected/taps/NAME.conns.csv
+  -z tcphs,tree        -> tests/expected/taps/NAME.tree.txt
+  -z tcphs,report      -> tests/expected/taps/NAME.report.md
+
+The report of the lab capture (keepalive) is thus compared in full, line by
+line.  A failure prints a unified diff.
+
+  tap_tests.py [--only NAME ...] [--update]
+"""
+import argparse
+import difflib
+import os
+import sys
+
+import harness
+
+# A capture of each kind: the lab's two closes, keep-alives, a refusal, a lost
+# SYN, a simultaneous close, roles guessed mid-stream, TCP inside TCP, and two
+# streams on one 4-tuple (the report's multi-stream summary).
+CAPTURES = [
+    "client-close",
+    "server-close",
+    "keepalive",
+    "refused",
+    "syn-lost-once",
+    "simultaneous-close",
+    "midstream",
+    "odd-two-tcp-layers",
+    "port-reuse",
+]
+
+TAPS = [
+    ("conns.csv", ["-z", "tcphs,conns,csv"]),
+    ("tree.txt", ["-z", "tcphs,tree"]),
+    ("report.md", ["-z", "tcphs,report"]),
+]
+
+TAP_EXPECTED = os.path.join(harness.EXPECTED, "taps")
+
+
+def tap_output(capture, options):
+    out, err = harness.run_program(["-r", capture, "-n", "-2", "-q"] + options)
+    bugs = harness.dissector_bugs(err)
+    if bugs:
+        raise harness.Failure("tshark reported problems on %s:\n%s" % (capture, "\n".join(bugs)))
+    return out
+
+
+def capture_file(name):
+    path = os.path.join(harness.CAPTURES, name + ".pcap")
+    if not os.path.exists(path):
+        raise harness.Failure("no capture %s" % path)
+    return path
+
+
+def check(name, update):
+    problems = []
+    for suffix, options in TAPS:
+        expected_path = os.path.join(TAP_EXPECTED, "%s.%s" % (name, suffix))
+        actual = tap_output(capture_file(name), options)
+        if update:
+            os.makedirs(TAP_EXPECTED, exist_ok=True)
+            with open(expected_path, "w", encoding="utf-8") as f:
+                f.write(actual)
+            print("wrote tests/expected/taps/%s.%s" % (name, suffix))
+            continue
+        if not os.path.exists(expected_path):
+            problems.append("%s: no expected file %s (run with --update --only %s and review it)" %
+                            (name, expected_path, name))
+            continue
+        with open(expected_path, encoding="utf-8") as f:
+            expected = f.read()
+        if actual != expected:
+            diff = difflib.unified_diff(expected.splitlines(), actual.splitlines(),
+                                        "expected/%s.%s" % (name, suffix), "tshark -2 %s" % " ".join(options),
+                                        lineterm="", n=1)
+            problems.append("%s -z %s differs:\n%s" % (name, options[1], "\n".join(diff)))
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--update", action="store_true", help="rewrite the expected files (review the diff!)")
+    options = parser.parse_args()
+
+    problems = []
+    for name in options.only or CAPTURES:
+        try:
+            found = check(name, options.update)
+        except harness.Failure as error:
+            found = ["%s: %s" % (name, error)]
+        if not options.update:
+            print("%-22s %s" % (name, "ok" if not found else "FAILED"))
+        problems += found
+    harness.fail(problems)
+
+
+if __name__ == "__main__":
+    main()
