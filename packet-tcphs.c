@@ -488,18 +488,27 @@ static const char *endpoint_text(const tcphs_endpoint *ep)
     return wmem_strdup(wmem_file_scope(), text);
 }
 
-/* tcphs.client and tcphs.server, formatted once per connection. */
-static void add_endpoints(const out_tree *out, const tcphs_conn *conn)
+/* The connection's endpoints as text, made once per connection. */
+static const conn_entry *with_endpoint_texts(const tcphs_conn *conn)
 {
     conn_entry *entry = (conn_entry *)conn;
 
-    if (!proto_field_is_referenced(out->tree, hf_tcphs_client) &&
-        !proto_field_is_referenced(out->tree, hf_tcphs_server))
-        return;
     if (!entry->client_text) {
         entry->client_text = endpoint_text(&conn->client);
         entry->server_text = endpoint_text(&conn->server);
     }
+    return entry;
+}
+
+/* tcphs.client and tcphs.server. */
+static void add_endpoints(const out_tree *out, const tcphs_conn *conn)
+{
+    const conn_entry *entry;
+
+    if (!proto_field_is_referenced(out->tree, hf_tcphs_client) &&
+        !proto_field_is_referenced(out->tree, hf_tcphs_server))
+        return;
+    entry = with_endpoint_texts(conn);
     add_string(out, hf_tcphs_client, entry->client_text);
     add_string(out, hf_tcphs_server, entry->server_text);
 }
@@ -507,10 +516,12 @@ static void add_endpoints(const out_tree *out, const tcphs_conn *conn)
 static void add_note(const out_tree *out, const tcphs_record *rec)
 {
     char note[TCPHS_NOTE_MAX];
+    const conn_entry *entry;
 
     if (!tcphs_show_notes || !proto_field_is_referenced(out->tree, hf_tcphs_note))
         return;
-    tcphs_note(note, sizeof(note), rec);
+    entry = with_endpoint_texts(rec->conn);
+    tcphs_note(note, sizeof(note), rec, entry->client_text, entry->server_text);
     add_string(out, hf_tcphs_note, note);
 }
 

@@ -296,7 +296,7 @@ static const char *direction(const tcphs_record *rec)
     return rec->from == TCPHS_SIDE_CLIENT ? "client → server" : "server → client";
 }
 
-/* "4255483972 | 1": raw and relative, relative to the ISN of `isn_side`. */
+/* " 4255483972 | 1 |": the raw value, and the value relative to isn when known. */
 static void write_seq_pair(FILE *out, uint32_t value, bool isn_known, uint32_t isn)
 {
     if (isn_known)
@@ -305,23 +305,21 @@ static void write_seq_pair(FILE *out, uint32_t value, bool isn_known, uint32_t i
         fprintf(out, " %" PRIu32 " | - |", value);
 }
 
-static void own_and_peer_isn(const tcphs_record *rec, bool *own_known, uint32_t *own, bool *peer_known,
-                             uint32_t *peer)
+/* The "seq raw | seq rel | ack raw | ack rel |" cells of a segment: its seq
+ * relative to its sender's ISN, its ack to the peer's. */
+static void write_seq_ack_cells(FILE *out, const tcphs_record *rec)
 {
     bool client_known = (rec->known & TCPHS_KNOWN_ISN_CLIENT) != 0;
     bool server_known = (rec->known & TCPHS_KNOWN_ISN_SERVER) != 0;
+    bool from_client = rec->from == TCPHS_SIDE_CLIENT;
 
-    if (rec->from == TCPHS_SIDE_CLIENT) {
-        *own_known = client_known;
-        *own = rec->isn_client;
-        *peer_known = server_known;
-        *peer = rec->isn_server;
-    } else {
-        *own_known = server_known;
-        *own = rec->isn_server;
-        *peer_known = client_known;
-        *peer = rec->isn_client;
-    }
+    write_seq_pair(out, rec->seq, from_client ? client_known : server_known,
+                   from_client ? rec->isn_client : rec->isn_server);
+    if (rec->flags & TCPHS_ACK)
+        write_seq_pair(out, rec->ack, from_client ? server_known : client_known,
+                       from_client ? rec->isn_server : rec->isn_client);
+    else
+        fprintf(out, " - | - |");
 }
 
 /* RFC 7323, 2.2: a side's window field is scaled by the shift that side
@@ -345,8 +343,6 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
     const tcphs_report_row *row = &rs->handshake[step];
     const tcphs_record *rec = row->rec;
     char flags[TCPHS_FLAGS_STRLEN], time[CELL_MAX], options[CELL_MAX];
-    bool own_known, peer_known;
-    uint32_t own, peer;
 
     if (row->frame == 0) {
         fprintf(out, "| %s | not captured | | | | | | | | | |\n", names[step]);
@@ -354,17 +350,12 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
     }
     tcphs_flags_format(flags, sizeof(flags), rec->flags);
     format_seconds(time, sizeof(time), row->rel_ns);
-    own_and_peer_isn(rec, &own_known, &own, &peer_known, &peer);
     if (step < 2)
         format_offer(options, sizeof(options), &rs->conn->offer[rec->from]);
     else
         snprintf(options, sizeof(options), "-");
     fprintf(out, "| %s | %" PRIu32 " | %s | %s | %s |", names[step], row->frame, time, direction(rec), flags);
-    write_seq_pair(out, rec->seq, own_known, own);
-    if (rec->flags & TCPHS_ACK)
-        write_seq_pair(out, rec->ack, peer_known, peer);
-    else
-        fprintf(out, " - | - |");
+    write_seq_ack_cells(out, rec);
     fprintf(out, " ");
     write_window(out, rs->conn, rec);
     fprintf(out, " | %s |\n", options);
@@ -474,19 +465,12 @@ static void write_teardown(FILE *out, const tcphs_report_stream *rs)
     for (uint32_t i = 0; i < rs->teardown_count && i < TCPHS_REPORT_TEARDOWN_ROWS; i++) {
         const tcphs_report_row *row = &rs->teardown[i];
         const tcphs_record *rec = row->rec;
-        bool own_known, peer_known;
-        uint32_t own, peer;
 
         tcphs_flags_format(flags, sizeof(flags), rec->flags);
         format_seconds(time, sizeof(time), row->rel_ns);
-        own_and_peer_isn(rec, &own_known, &own, &peer_known, &peer);
         fprintf(out, "| %" PRIu32 " | %s | %s | %s | %s |", row->frame, time, direction(rec), flags,
                 tcphs_event_name(rec->event));
-        write_seq_pair(out, rec->seq, own_known, own);
-        if (rec->flags & TCPHS_ACK)
-            write_seq_pair(out, rec->ack, peer_known, peer);
-        else
-            fprintf(out, " - | - |");
+        write_seq_ack_cells(out, rec);
         fprintf(out, "\n");
     }
     if (rs->teardown_count > TCPHS_REPORT_TEARDOWN_ROWS)

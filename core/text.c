@@ -81,15 +81,17 @@ typedef struct {
     const tcphs_record *rec;
     const char *who;            /* "Client" / "Server" */
     const char *peer;           /* "client" / "server" */
-    char who_ep[TCPHS_ENDPOINT_STRLEN];
-    char peer_ep[TCPHS_ENDPOINT_STRLEN];
+    const char *who_ep;         /* the sender's endpoint as text */
+    const char *peer_ep;
+    char client_buf[TCPHS_ENDPOINT_STRLEN];
+    char server_buf[TCPHS_ENDPOINT_STRLEN];
     bool own_isn_known;
     uint32_t own_isn;           /* the sender's ISN */
     bool peer_isn_known;
     uint32_t peer_isn;
 } note_ctx;
 
-static void build_ctx(note_ctx *ctx, const tcphs_record *rec)
+static void build_ctx(note_ctx *ctx, const tcphs_record *rec, const char *client_text, const char *server_text)
 {
     const tcphs_conn *conn = rec->conn;
     bool from_client = rec->from == TCPHS_SIDE_CLIENT;
@@ -99,8 +101,16 @@ static void build_ctx(note_ctx *ctx, const tcphs_record *rec)
     ctx->rec = rec;
     ctx->who = from_client ? "Client" : "Server";
     ctx->peer = from_client ? "server" : "client";
-    tcphs_endpoint_format(ctx->who_ep, sizeof(ctx->who_ep), from_client ? &conn->client : &conn->server);
-    tcphs_endpoint_format(ctx->peer_ep, sizeof(ctx->peer_ep), from_client ? &conn->server : &conn->client);
+    if (!client_text) {
+        tcphs_endpoint_format(ctx->client_buf, sizeof(ctx->client_buf), &conn->client);
+        client_text = ctx->client_buf;
+    }
+    if (!server_text) {
+        tcphs_endpoint_format(ctx->server_buf, sizeof(ctx->server_buf), &conn->server);
+        server_text = ctx->server_buf;
+    }
+    ctx->who_ep = from_client ? client_text : server_text;
+    ctx->peer_ep = from_client ? server_text : client_text;
     ctx->own_isn_known = from_client ? client_known : server_known;
     ctx->own_isn = from_client ? rec->isn_client : rec->isn_server;
     ctx->peer_isn_known = from_client ? server_known : client_known;
@@ -319,7 +329,8 @@ static const note_writer note_writers[TCPHS_EVENT_COUNT] = {
     [TCPHS_EVENT_OTHER]                  = note_other,
 };
 
-void tcphs_note(char *buf, size_t size, const tcphs_record *rec)
+void tcphs_note(char *buf, size_t size, const tcphs_record *rec, const char *client_text,
+                const char *server_text)
 {
     sink out = { buf, size, 0 };
     note_ctx ctx;
@@ -329,6 +340,6 @@ void tcphs_note(char *buf, size_t size, const tcphs_record *rec)
     buf[0] = '\0';
     if (rec->conn == NULL || rec->event >= TCPHS_EVENT_COUNT || note_writers[rec->event] == NULL)
         return;
-    build_ctx(&ctx, rec);
+    build_ctx(&ctx, rec, client_text, server_text);
     note_writers[rec->event](&out, &ctx);
 }

@@ -22,7 +22,11 @@ void tcphs_flags_format(char *buf, size_t size, uint16_t flags);
 #define TCPHS_NOTE_MAX 320
 
 /* One plain-English sentence for a student about this segment, with the
- * arithmetic and the roles (tcphs.note).  Writes at most size bytes. */
-void tcphs_note(char *buf, size_t size, const tcphs_record *rec);
+ * arithmetic and the roles (tcphs.note).  Writes at most size bytes.
+ * client_text / server_text are the connection's endpoints as
+ * tcphs_endpoint_format() writes them, when the caller keeps them; NULL has
+ * them formatted here. */
+void tcphs_note(char *buf, size_t size, const tcphs_record *rec, const char *client_text,
+                const char *server_text);
 
 #endif /* TCPHS_TEXT_H */

@@ -27,7 +27,7 @@ static void note_of(tcphs_conn *conn, tcphs_segment seg, char *note, size_t size
     tcphs_record rec;
 
     CHECK(tcphs_conn_update(conn, &seg, &rec));
-    tcphs_note(note, size, &rec);
+    tcphs_note(note, size, &rec, NULL, NULL);
 }
 
 static void test_endpoint_format(void)
@@ -122,6 +122,20 @@ static void test_refused_note(void)
 }
 
 /* A note never overflows its buffer, however small. */
+/* Endpoint texts the caller keeps are used as they are. */
+static void test_note_with_endpoint_texts(void)
+{
+    tcphs_conn conn;
+    tcphs_segment seg = lab_segment(true, TCPHS_SYN, 100, 0, 0);
+    tcphs_record rec;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    CHECK(tcphs_conn_update(&conn, &seg, &rec));
+    tcphs_note(note, sizeof(note), &rec, "C", "S");
+    CHECK_STR(note, "Step 1 of 3: client C asks server S to connect with SYN; its ISN x = 100");
+}
+
 static void test_note_truncation(void)
 {
     tcphs_conn conn;
@@ -132,10 +146,10 @@ static void test_note_truncation(void)
     tcphs_conn_init(&conn, 0);
     CHECK(tcphs_conn_update(&conn, &seg, &rec));
     memset(small, 'x', sizeof(small));
-    tcphs_note(small, sizeof(small), &rec);
+    tcphs_note(small, sizeof(small), &rec, NULL, NULL);
     CHECK_INT(strlen(small), sizeof(small) - 1);
     CHECK_STR(small, "Step 1 of 3: cl");
-    tcphs_note(small, 1, &rec);
+    tcphs_note(small, 1, &rec, NULL, NULL);
     CHECK_STR(small, "");
 }
 
@@ -146,6 +160,7 @@ int main(void)
     test_wrong_ack_note();
     test_keep_alive_and_close_notes();
     test_refused_note();
+    test_note_with_endpoint_texts();
     test_note_truncation();
     return check_failures() != 0;
 }
