@@ -24,6 +24,8 @@ import struct
 import sys
 import time
 
+from pcaputil import fold, parse_count, words
+
 CLIENT = (198 << 24) | (18 << 16) | 1
 SERVER = (198 << 24) | (19 << 16) | (255 << 8) | 1
 CPORT, SPORT = 40000, 5001
@@ -42,28 +44,6 @@ ETH_S2C = bytes.fromhex("020000000001" "020000000002" "0800")
 SEG = struct.Struct(">BBHHHBBHII" "HHIIHHHH" "BBBBII")
 # IPv4 + TCP + MSS SACK_PERM TS NOP WS: SYN and SYN-ACK.
 HS = struct.Struct(">BBHHHBBHII" "HHIIHHHH" "BBH" "BB" "BBII" "B" "BBB")
-
-
-def parse_count(text):
-    text = text.strip().lower()
-    mult = 1
-    if text.endswith("k"):
-        mult, text = 1000, text[:-1]
-    elif text.endswith("m"):
-        mult, text = 1000000, text[:-1]
-    return int(float(text) * mult)
-
-
-def words(data):
-    if len(data) % 2:
-        data += b"\0"
-    return sum(struct.unpack(">%dH" % (len(data) // 2), data))
-
-
-def fold(s):
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
 
 
 def split(v):

@@ -22,6 +22,8 @@ import struct
 import sys
 import time
 
+from pcaputil import fold, parse_count, words
+
 SERVER = (198 << 24) | (19 << 16) | (255 << 8) | 1
 CLIENT_BASE = (198 << 24) | (18 << 16) | 1
 SERVER_PORT = 80
@@ -44,28 +46,6 @@ OFF_FLAGS_SYN = (10 << 12) | SYN
 OFF_FLAGS_SYNACK = (10 << 12) | SYN | ACK
 WIN = 64240
 WSCALE = 7
-
-
-def parse_count(text):
-    text = text.strip().lower()
-    mult = 1
-    if text.endswith("k"):
-        mult, text = 1000, text[:-1]
-    elif text.endswith("m"):
-        mult, text = 1000000, text[:-1]
-    return int(float(text) * mult)
-
-
-def words(data):
-    if len(data) % 2:
-        data += b"\0"
-    return sum(struct.unpack(">%dH" % (len(data) // 2), data))
-
-
-def fold(s):
-    s = (s & 0xFFFF) + (s >> 16)
-    s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
 
 
 def base_sums(flags, window):
