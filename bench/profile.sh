@@ -60,16 +60,8 @@ mkdir -p "$OUT"
 SCR="$(mktemp -d /tmp/tcphs-profile.XXXXXX)"
 trap 'rm -rf "$SCR"' EXIT
 chmod 755 "$SCR"
-mkdir -p "$SCR/files" "$SCR/home" "$SCR/out" "$SCR/wrap" "$SCR/plugins"
+mkdir -p "$SCR/files" "$SCR/out" "$SCR/wrap"
 chmod 1777 "$SCR/out" "$SCR/wrap"     # wrap: TMPDIR of both sides (the wrapper stages there)
-. "$HERE/lib.sh"
-stage_plugins_without_tcphs "$BUILD" "$SCR/plugins"
-NOBODY=()
-if [ "$(id -u)" = 0 ]; then
-    chown 65534:65534 "$SCR/home"
-    NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
-
 small="$SCR/files/$(basename "${CAPTURE%.*}")-first$PACKETS.pcap"
 first="$SCR/files/$(basename "${CAPTURE%.*}")-first1.pcap"
 editcap -r "$CAPTURE" "$small" "1-$PACKETS"
@@ -93,14 +85,15 @@ grind() {
     local side=$1 name=$2 cap=$3 status=0
     local vg=(valgrind --tool=callgrind --callgrind-out-file="$SCR/out/callgrind.out.$name")
     say "== callgrind: $name ($(capinfos -c -M "$cap" | sed -n 's/^Number of packets: *//p') packets)"
+    # Both sides are staged by the same wrapper; "without" only lacks tcphs.so.
     if [ "$side" = with ]; then
         # shellcheck disable=SC2046
         TMPDIR="$SCR/wrap" "$WRAPPER" --build "$BUILD" --program valgrind -- \
             "${vg[@]:1}" tshark -r "$cap" $(with_args) > /dev/null 2> "$SCR/vg.$name.log" || status=$?
     else
         # shellcheck disable=SC2046
-        "${NOBODY[@]}" env TMPDIR="$SCR/wrap" HOME="$SCR/home" WIRESHARK_PLUGIN_DIR="$SCR/plugins" \
-            "${vg[@]}" tshark -r "$cap" $(without_args) > /dev/null 2> "$SCR/vg.$name.log" || status=$?
+        TMPDIR="$SCR/wrap" "$WRAPPER" --build "$BUILD" --without-tcphs --program valgrind -- \
+            "${vg[@]:1}" tshark -r "$cap" $(without_args) > /dev/null 2> "$SCR/vg.$name.log" || status=$?
     fi
     [ "$status" = 0 ] || { tail -n 20 "$SCR/vg.$name.log" >&2; die "callgrind run $name failed ($status)"; }
     cp "$SCR/out/callgrind.out.$name" "$OUT/callgrind.out.$name"

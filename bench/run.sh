@@ -91,24 +91,14 @@ SCR="$(mktemp -d /tmp/tcphs-bench.XXXXXX)"
 cleanup() { rm -rf "$SCR"; }
 trap cleanup EXIT
 chmod 755 "$SCR"
-mkdir -p "$SCR/files" "$SCR/home" "$SCR/out" "$SCR/wrap" "$SCR/plugins"
+mkdir -p "$SCR/files" "$SCR/out" "$SCR/wrap"
 chmod 1777 "$SCR/out" "$SCR/wrap"     # wrap: TMPDIR of both sides (the wrapper stages there)
 RAW="$SCR/raw.tsv"
 META="$SCR/meta.txt"
 VARIANTS="$SCR/variants.tsv"
 : > "$RAW"; : > "$META"; : > "$VARIANTS"
 
-# The plugin folder of side B mirrors the wrapper's: links to the system's
-# plugins, minus tcphs.so.
-. "$HERE/lib.sh"
 plugin_so=$(ls "$BUILD"/plugins/*/epan/tcphs.so | head -n 1)
-stage_plugins_without_tcphs "$BUILD" "$SCR/plugins"
-
-NOBODY=()
-if [ "$(id -u)" = 0 ]; then
-    chown 65534:65534 "$SCR/home"
-    NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
 
 stage_file() {   # stage_file SRC -> prints the readable copy's path
     local dst
@@ -124,13 +114,11 @@ run_side() {
     local side=$1 out=$2; shift 2
     local tfile="$SCR/out/time.txt" status=0
     rm -f "$tfile"
-    if [ "$side" = A ]; then
-        TMPDIR="$SCR/wrap" "$WRAPPER" --build "$BUILD" --program /usr/bin/time -- \
-            -v -o "$tfile" "$@" > "$out" 2>> "$SCR/stderr.log" || status=$?
-    else
-        "${NOBODY[@]}" env TMPDIR="$SCR/wrap" HOME="$SCR/home" WIRESHARK_PLUGIN_DIR="$SCR/plugins" \
-            /usr/bin/time -v -o "$tfile" "$@" > "$out" 2>> "$SCR/stderr.log" || status=$?
-    fi
+    # Both sides are staged by the same wrapper; B only lacks tcphs.so.
+    local without=()
+    [ "$side" = A ] || without=(--without-tcphs)
+    TMPDIR="$SCR/wrap" "$WRAPPER" --build "$BUILD" "${without[@]}" --program /usr/bin/time -- \
+        -v -o "$tfile" "$@" > "$out" 2>> "$SCR/stderr.log" || status=$?
     if [ ! -s "$tfile" ]; then
         T_WALL=nan; T_USER=nan; T_SYS=nan; T_KB=0
         return "$((status ? status : 99))"

@@ -197,9 +197,8 @@ def main():
     md.append("## Commands")
     md.append("")
     md.append("A runs as `tools/tshark-with-tcphs --build BUILD --program /usr/bin/time -- -v -o TIMEFILE "
-              "COMMAND`; B runs as `setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=EMPTY "
-              "WIRESHARK_PLUGIN_DIR=SAME-PLUGINS-WITHOUT-TCPHS /usr/bin/time -v -o TIMEFILE COMMAND` "
-              "(without setpriv when not root). Output goes to /dev/null. $SCRATCH/ is the run's folder of "
+              "COMMAND`; B the same with `--without-tcphs` (the same staged plugin folder without tcphs.so; "
+              "as user nobody when run as root). Output goes to /dev/null. $SCRATCH/ is the run's folder of "
               "readable copies of the captures (same names).")
     md.append("")
     seen = set()
