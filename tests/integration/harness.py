@@ -64,6 +64,20 @@ CONNECTION_FIELDS = [
 
 KEY_FIELDS = ["frame.number", "tcp.stream"]
 
+# Booleans print as 1/0 in Wireshark 4.0 and as True/False from 4.2 on: the
+# expected files hold 1/0, and output is read the same way on every version.
+BOOLEAN_FIELDS = {
+    "tcphs.role_guessed", "tcphs.isn_client.derived", "tcphs.ack_check", "tcphs.opt.wscale",
+    "tcphs.opt.sack", "tcphs.opt.timestamps", "tcphs.opt.ecn", "tcphs.opt.tfo",
+}
+
+
+def normalize(field, value):
+    """A field's value as the expected files write it."""
+    if field not in BOOLEAN_FIELDS:
+        return value
+    return "|".join({"True": "1", "False": "0"}.get(v, v) for v in value.split("|"))
+
 
 class Failure(Exception):
     pass
@@ -103,7 +117,7 @@ def tshark_fields(capture, fields, two_pass=False, extra=(), display_filter="tcp
     bugs = dissector_bugs(err)
     if bugs:
         raise Failure("tshark reported problems on %s:\n%s" % (capture, "\n".join(bugs)))
-    return parse_tsv(out)
+    return [{field: normalize(field, value) for field, value in row.items()} for row in parse_tsv(out)]
 
 
 def parse_tsv(text):
@@ -173,7 +187,8 @@ def sharkd_per_packet(capture, frames, seed):
             continue
         found = {}
         _collect_tcphs(reply.get("result", {}).get("tree", []), found)
-        results[order[rid - 2]] = {field: "|".join(found.get(field, [])) for field in PER_PACKET_FIELDS}
+        results[order[rid - 2]] = {field: normalize(field, "|".join(found.get(field, [])))
+                                   for field in PER_PACKET_FIELDS}
     return results
 
 
