@@ -40,14 +40,19 @@ static void lab_segment(lab *l, bool from_client, uint16_t flags, uint32_t seq, 
     tcphs_report_collect(&l->report, seg.frame, (int64_t)(seg.frame - 1) * 10 * MS, rec);
 }
 
+static void lab_start(lab *l)
+{
+    memset(l, 0, sizeof(*l));
+    tcphs_conn_init(&l->conn, 3);
+    tcphs_report_init(&l->report, &l->conn);
+}
+
 /* A short HTTP-like exchange the client closes. */
 static void lab_run(lab *l)
 {
     const uint32_t options = TCPHS_OPT_MSS | TCPHS_OPT_WSCALE | TCPHS_OPT_SACK_PERM | TCPHS_OPT_TIMESTAMPS;
 
-    memset(l, 0, sizeof(*l));
-    tcphs_conn_init(&l->conn, 3);
-    tcphs_report_init(&l->report, &l->conn);
+    lab_start(l);
     lab_segment(l, true, TCPHS_SYN, 100, 0, 0, options);
     lab_segment(l, false, TCPHS_SYN | TCPHS_ACK, 7000, 101, 0, options);
     lab_segment(l, true, TCPHS_ACK, 101, 7001, 0, 0);
@@ -76,6 +81,14 @@ static const char *out_close(capture_out *c)
 {
     fclose(c->out);
     return c->text;
+}
+
+/* The lab's report as text, kept in c (free c->text). */
+static const char *report_text(const lab *l, capture_out *c)
+{
+    out_open(c);
+    tcphs_write_report(c->out, &l->report);
+    return out_close(c);
 }
 
 static void test_csv_table(void)
@@ -120,9 +133,7 @@ static void test_report_sections(void)
     const char *text;
 
     lab_run(&l);
-    out_open(&c);
-    tcphs_write_report(c.out, &l.report);
-    text = out_close(&c);
+    text = report_text(&l, &c);
     CHECK(strstr(text, "## TCP stream 3: client 10.0.0.1:51000, server 10.0.0.2:80\n") != NULL);
     CHECK(strstr(text, "Handshake state: **complete**; initial RTT 20.000 ms.") != NULL);
     CHECK(strstr(text, "| 1 SYN | 1 | 0.000000 | client → server | SYN | 100 | 0 | - | - | 501 | "
@@ -149,13 +160,9 @@ static void test_report_midstream(void)
     capture_out c;
     const char *text;
 
-    memset(&l, 0, sizeof(l));
-    tcphs_conn_init(&l.conn, 3);
-    tcphs_report_init(&l.report, &l.conn);
+    lab_start(&l);
     lab_segment(&l, false, TCPHS_PSH | TCPHS_ACK, 5000, 300, 20, 0);
-    out_open(&c);
-    tcphs_write_report(c.out, &l.report);
-    text = out_close(&c);
+    text = report_text(&l, &c);
     CHECK(strstr(text, "(Roles guessed: neither a SYN nor a SYN-ACK was captured.)") != NULL);
     CHECK(strstr(text, "The capture started after the handshake") != NULL);
     CHECK(strstr(text, "| Step |") == NULL);
@@ -170,14 +177,10 @@ static void test_report_refused(void)
     capture_out c;
     const char *text;
 
-    memset(&l, 0, sizeof(l));
-    tcphs_conn_init(&l.conn, 3);
-    tcphs_report_init(&l.report, &l.conn);
+    lab_start(&l);
     lab_segment(&l, true, TCPHS_SYN, 100, 0, 0, 0);
     lab_segment(&l, false, TCPHS_RST | TCPHS_ACK, 0, 101, 0, 0);
-    out_open(&c);
-    tcphs_write_report(c.out, &l.report);
-    text = out_close(&c);
+    text = report_text(&l, &c);
     CHECK(strstr(text, "Handshake state: **refused**.") != NULL);
     CHECK(strstr(text, "| 2 SYN-ACK | not captured |") != NULL);
     CHECK(strstr(text, "| 3 ACK | not captured |") != NULL);
