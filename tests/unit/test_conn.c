@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "core/conn.h"
+#include "segments.h"
 
 /* A tiny capture: client 192.0.2.10:40000, server 198.51.100.20:80. */
 typedef struct {
@@ -54,23 +55,14 @@ static tcphs_segment make_segment(capture *cap, bool from_client, uint16_t flags
     static const uint8_t server_v4[4] = { 198, 51, 100, 20 };
     tcphs_endpoint client = endpoint(cap->ipv6, client_v4, 10, 40000);
     tcphs_endpoint server = endpoint(cap->ipv6, server_v4, 20, 80);
-    tcphs_segment seg;
+    tcphs_segment seg = test_segment(&client, &server, from_client, flags, seq, ack, len);
 
-    memset(&seg, 0, sizeof(seg));
     seg.frame = ++cap->frame;
     cap->now_ns += 10 * MS;
     seg.time_ns = cap->now_ns;
     seg.stream = 7;
-    seg.src = from_client ? client : server;
-    seg.dst = from_client ? server : client;
-    seg.flags = flags;
-    seg.seq = seq;
-    seg.ack = ack;
-    seg.len = len;
     seg.window = 64240;
-    seg.have = TCPHS_HAVE_REQUIRED | TCPHS_HAVE_ADDRESSES | TCPHS_HAVE_WINDOW;
-    if (flags & TCPHS_ACK)
-        seg.have |= TCPHS_HAVE_ACK;
+    seg.have |= TCPHS_HAVE_WINDOW;
     return seg;
 }
 

@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "core/report.h"
+#include "segments.h"
 
 #define MS 1000000LL
 
@@ -18,22 +19,14 @@ static void lab_segment(lab *l, bool from_client, uint16_t flags, uint32_t seq, 
 {
     tcphs_endpoint client = { { 4, { 10, 0, 0, 1 } }, 51000 };
     tcphs_endpoint server = { { 4, { 10, 0, 0, 2 } }, 80 };
-    tcphs_segment seg;
+    tcphs_segment seg = test_segment(&client, &server, from_client, flags, seq, ack, len);
     tcphs_record *rec = &l->records[l->frame];
 
-    memset(&seg, 0, sizeof(seg));
     seg.frame = ++l->frame;
     seg.time_ns = 1000 * 1000000000LL + (int64_t)l->frame * 10 * MS;
     seg.stream = 3;
-    seg.src = from_client ? client : server;
-    seg.dst = from_client ? server : client;
-    seg.flags = flags;
-    seg.seq = seq;
-    seg.ack = ack;
-    seg.len = len;
     seg.window = 501;
-    seg.have = TCPHS_HAVE_REQUIRED | TCPHS_HAVE_ADDRESSES | TCPHS_HAVE_WINDOW | extra |
-               ((flags & TCPHS_ACK) ? TCPHS_HAVE_ACK : 0);
+    seg.have |= TCPHS_HAVE_WINDOW | extra;
     seg.mss = 1460;
     seg.wscale = 7;
     CHECK(tcphs_conn_update(&l->conn, &seg, rec));

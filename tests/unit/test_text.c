@@ -1,24 +1,17 @@
 /* test_text.c: endpoints as text and the notes a student reads. */
 #include "check.h"
 #include "core/text.h"
+#include "segments.h"
 
 static tcphs_segment lab_segment(bool from_client, uint16_t flags, uint32_t seq, uint32_t ack, uint32_t len)
 {
     static uint32_t frame;
-    tcphs_segment seg;
-    tcphs_endpoint client = { { 4, { 192, 168, 1, 10 } }, 1056 };
-    tcphs_endpoint server = { { 4, { 192, 168, 1, 11 } }, 23 };
+    const tcphs_endpoint client = { { 4, { 192, 168, 1, 10 } }, 1056 };
+    const tcphs_endpoint server = { { 4, { 192, 168, 1, 11 } }, 23 };
+    tcphs_segment seg = test_segment(&client, &server, from_client, flags, seq, ack, len);
 
-    memset(&seg, 0, sizeof(seg));
     seg.frame = ++frame;
     seg.time_ns = (int64_t)frame * 1000000;
-    seg.src = from_client ? client : server;
-    seg.dst = from_client ? server : client;
-    seg.flags = flags;
-    seg.seq = seq;
-    seg.ack = ack;
-    seg.len = len;
-    seg.have = TCPHS_HAVE_REQUIRED | TCPHS_HAVE_ADDRESSES | ((flags & TCPHS_ACK) ? TCPHS_HAVE_ACK : 0);
     return seg;
 }
 

@@ -8,6 +8,7 @@
 /* Relative to this file, so that both the CMake build (which puts the project
  * root on the include path) and a bare `cc -I core ...` find it. */
 #include "../../core/zeek.h"
+#include "segments.h"
 
 /* ------------------------------------------------------------ fixture */
 
@@ -43,17 +44,13 @@ static void conn_init(conn *c, uint16_t server_port)
 static tcphs_segment make_seg(conn *c, int from, uint16_t flags, uint32_t seq, uint32_t ack,
                               uint32_t len, uint16_t window)
 {
-    tcphs_segment s;
-    memset(&s, 0, sizeof s);
+    tcphs_endpoint client = host(CLIENT, c->server_port);
+    tcphs_endpoint server = host(SERVER, c->server_port);
+    tcphs_segment s = test_segment(&client, &server, from == CLIENT, flags, seq, ack, len);
+
     s.frame = ++c->frame;
-    s.src = host(from, c->server_port);
-    s.dst = host(from == CLIENT ? SERVER : CLIENT, c->server_port);
-    s.seq = seq;
-    s.ack = ack;
-    s.len = len;
-    s.flags = flags;
     s.window = window;
-    s.have = TCPHS_HAVE_REQUIRED | TCPHS_HAVE_WINDOW | ((flags & TCPHS_ACK) ? TCPHS_HAVE_ACK : 0u);
+    s.have |= TCPHS_HAVE_WINDOW;
     return s;
 }
 
