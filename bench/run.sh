@@ -228,7 +228,11 @@ say "== (2) summary lines: with tcphs, without, and with tcphs disabled"
 variant summary A A "summary lines, with tcphs" tshark -r "$CAP"
 variant summary B B "summary lines, without tcphs" tshark -r "$CAP"
 variant summary A-disabled A "summary lines, tcphs loaded but --disable-protocol tcphs" tshark -r "$CAP" --disable-protocol tcphs
-for key in A B A-disabled; do
+# The reference for what any post-dissector that reads TCP's fields costs:
+# Wireshark's own TRANSUM asks for them the same way (and is disabled by
+# default for that reason).
+variant summary B-transum B "summary lines, without tcphs, Wireshark's TRANSUM enabled" tshark -r "$CAP" --enable-protocol transum
+for key in A B A-disabled B-transum; do
     warm summary "$key" "$SCR/out/summary.$key"
     n=$(wc -l < "$SCR/out/summary.$key")
     say "   check: summary/$key printed $n lines"
@@ -236,7 +240,7 @@ for key in A B A-disabled; do
 done
 cmp -s "$SCR/out/summary.A" "$SCR/out/summary.B" || say "   note: the summary lines differ with and without tcphs"
 rm -f "$SCR/out/summary."*
-measure summary "$REPS" "$packets" "$conns" A B A-disabled
+measure summary "$REPS" "$packets" "$conns" A B A-disabled B-transum
 
 # ---- (3) per-connection report vs tcptrace ---------------------------------------
 say "== (3) connection report: tshark -z tcphs,conns vs tcptrace -n -l"
@@ -257,6 +261,12 @@ if [ "$have_conns" = 1 ]; then
 else
     say "   tshark -z tcphs,conns: not available in this build"
 fi
+# The floor for any tshark report: Wireshark's own TCP conversation table,
+# which reads the tcp tap and builds no protocol tree.
+variant conns B-conv B "tshark -z conv,tcp, without tcphs" tshark -q -z conv,tcp -r "$CAP"
+warm conns B-conv "$SCR/out/conns.B-conv"
+say "   check: conv,tcp listed $(grep -cE '<->' "$SCR/out/conns.B-conv" || true) conversations"
+keys+=(B-conv)
 if [ "$HAVE_TCPTRACE" = 1 ]; then
     variant conns B B "tcptrace -n -l (no tshark)" tcptrace -n -l "$CAP"
     warm conns B "$SCR/out/conns.B"

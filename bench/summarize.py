@@ -125,7 +125,10 @@ def main():
     row("1", "analysis fields", "fields", "A", "B")
     row("2", "summary lines", "summary", "A", "B")
     row("2b", "summary lines, tcphs disabled", "summary", "A-disabled", "B")
+    row("2c", "reference: Wireshark's TRANSUM post-dissector", "summary", "B-transum", "B")
     row("3", "connection report", "conns", "A", "B")
+    row("3b", "reference: Wireshark's TCP conversation table", "conns", "B-conv", "B")
+    row("3c", "connection report against Wireshark's table", "conns", "A", "B-conv")
     md += table(["#", "comparison", "A", "B", "median s A", "median s B", "ratio A/B",
                  "CPU s A / B", "CPU ratio", "peak MB A", "peak MB B", "ratio MB", "spread A / B"],
                 rows, "llllrrrrrrrrr")
