@@ -63,17 +63,9 @@ TCPHS_FIELDS=$(sed -n '/^static source_field source_fields\[\] = {/,/^};/p' "$RO
     | sed -n 's/^ *{ "\([a-z0-9_.]*\)",.*/\1/p' | grep -vx 'tcp.checksum.status' | paste -sd, -)
 [ "$(tr ',' '\n' <<< "$TCPHS_FIELDS" | wc -l)" -ge 20 ] || die "could not read source_fields[] from packet-tcphs.c"
 
-SCR="$(mktemp -d /tmp/tcphs-fieldcost.XXXXXX)"
-trap 'rm -rf "$SCR"' EXIT
-chmod 755 "$SCR"
-mkdir -p "$SCR/files" "$SCR/out" "$SCR/wrap"
-chmod 1777 "$SCR/out" "$SCR/wrap"
-small="$SCR/files/first$PACKETS.pcap"
-first="$SCR/files/first1.pcap"
-editcap -r "$CAPTURE" "$small" "1-$PACKETS"
-editcap -r "$CAPTURE" "$first" 1
-chmod a+r "$SCR/files/"*
-n=$(capinfos -c -M "$small" | sed -n 's/^Number of packets: *//p')
+# shellcheck source=bench/callgrind-scratch.sh
+. "$HERE/callgrind-scratch.sh"
+callgrind_scratch tcphs-fieldcost "$CAPTURE" "$PACKETS"
 
 # grind NAME CAPTURE FIELDS WRAPPER-ARGS... -- TSHARK-ARGS...: total instructions of one run.
 grind() {

@@ -57,17 +57,9 @@ if [ ! -f "$CAPTURE" ]; then
 fi
 mkdir -p "$OUT"
 
-SCR="$(mktemp -d /tmp/tcphs-profile.XXXXXX)"
-trap 'rm -rf "$SCR"' EXIT
-chmod 755 "$SCR"
-mkdir -p "$SCR/files" "$SCR/out" "$SCR/wrap"
-chmod 1777 "$SCR/out" "$SCR/wrap"     # wrap: TMPDIR of both sides (the wrapper stages there)
-small="$SCR/files/$(basename "${CAPTURE%.*}")-first$PACKETS.pcap"
-first="$SCR/files/$(basename "${CAPTURE%.*}")-first1.pcap"
-editcap -r "$CAPTURE" "$small" "1-$PACKETS"
-editcap -r "$CAPTURE" "$first" 1
-chmod a+r "$SCR/files/"*
-n=$(capinfos -c -M "$small" | sed -n 's/^Number of packets: *//p')
+# shellcheck source=bench/callgrind-scratch.sh
+. "$HERE/callgrind-scratch.sh"
+callgrind_scratch tcphs-profile "$CAPTURE" "$PACKETS"
 
 with_args() {
     if [ "$FIELDS" = 1 ]; then
