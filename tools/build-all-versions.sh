@@ -44,8 +44,9 @@
 # (some 80 packages, about 50 MB) are downloaded the same way, unpacked in
 # DIR/runtime/<version>, and run through their own dynamic loader (their glibc
 # is newer than the machine's).  It checks that tshark lists the plugin and
-# that two-pass tshark gives every capture's expected fields
-# (tests/expected/*.tsv; booleans are 1/0 in 4.0, True/False from 4.2 on).
+# that two-pass tshark gives every case of tests/TESTLIST its expected fields
+# (tests/expected/*.packets.tsv and *.streams.tsv; booleans are 1/0 in 4.0,
+# True/False from 4.2 on).
 #
 # Prints a table: version, Wireshark version, OK/FAIL/SKIP, size of
 # tcphs.so, the libwireshark it links against.  Exit status 1 when a release
@@ -307,23 +308,23 @@ if "tcphs.so" not in plugins.stdout:
     print("FAIL: tshark does not list tcphs.so: %s" % plugins.stderr.strip()[:300]); sys.exit(1)
 def norm(value):
     return "|".join({"True": "1", "False": "0"}.get(v, v) for v in value.split("|"))
+sys.path.insert(0, os.path.join(root, "tests", "integration"))
+import harness
+fields = harness.KEY_FIELDS + harness.PER_PACKET_FIELDS + harness.CONNECTION_FIELDS
 bad, total = [], 0
-for expected in sorted(glob.glob(os.path.join(root, "tests", "expected", "*.tsv"))):
-    name = os.path.basename(expected)[:-4]
-    captures = sorted(glob.glob(os.path.join(root, "captures", name + ".pcap*")))
-    if not captures:
-        continue
-    with open(expected, encoding="utf-8") as f:
-        want = [line.split("\t") for line in f.read().rstrip("\n").split("\n")]
-    args = ["-r", captures[0], "-n", "-2", "-Y", "tcp", "-T", "fields", "-E", "header=y", "-E", "separator=/t",
-            "-E", "occurrence=a", "-E", "aggregator=|", "-E", "quote=n"]
-    for field in want[0]:
+for case in harness.read_testlist():
+    rows = harness.expand_rows(harness.read_expected(case.packets_path), harness.read_streams(case.streams_path),
+                               harness.CONNECTION_FIELDS)
+    want = [fields] + [[row.get(field, "") for field in fields] for row in rows]
+    args = ["-r", case.capture_path, "-n", "-2", *case.options, "-Y", "tcp", "-T", "fields", "-E", "header=y",
+            "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|", "-E", "quote=n"]
+    for field in fields:
         args += ["-e", field]
     out = tshark(args).stdout
     got = [line.split("\t") for line in out.rstrip("\n").split("\n")] if out.strip() else []
     total += 1
-    if [[norm(v) for v in row] for row in want] != [[norm(v) for v in row + [""] * (len(want[0]) - len(row))] for row in got]:
-        bad.append(name)
+    if [[norm(v) for v in row] for row in want] != [[norm(v) for v in row + [""] * (len(fields) - len(row))] for row in got]:
+        bad.append(case.name)
 if bad:
     print("FAIL: loads, but %d/%d captures differ from tests/expected: %s" % (len(bad), total, " ".join(bad))); sys.exit(1)
 print("loads, %d/%d captures as expected" % (total, total))

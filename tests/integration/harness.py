@@ -17,6 +17,8 @@ CAPTURES = os.path.join(ROOT, "captures")
 REGRESSIONS = os.path.join(ROOT, "tests", "robustness", "regressions")
 CAPTURE_DIRS = [CAPTURES, REGRESSIONS]
 EXPECTED = os.path.join(ROOT, "tests", "expected")
+# The list of capture test cases: name, capture, expected-files basename, tshark options.
+TESTLIST = os.path.join(ROOT, "tests", "TESTLIST")
 
 # Per-packet fields: computed once per frame, identical in every pass.
 PER_PACKET_FIELDS = [
@@ -64,6 +66,14 @@ CONNECTION_FIELDS = [
 
 KEY_FIELDS = ["frame.number", "tcp.stream"]
 
+# The two expected files of a test case (tests/expected/BASE.packets.tsv and
+# BASE.streams.tsv): one row per TCP frame with the per-packet fields, and one
+# row per analysed stream with the connection fields as two-pass tshark gives
+# them (final), like Zeek's conn.log.
+PACKET_COLUMNS = KEY_FIELDS + PER_PACKET_FIELDS
+STREAM_KEY = "tcp.stream"
+STREAM_COLUMNS = [STREAM_KEY] + CONNECTION_FIELDS
+
 # Booleans print as 1/0 in Wireshark 4.0 and as True/False from 4.2 on: the
 # expected files hold 1/0, and output is read the same way on every version.
 BOOLEAN_FIELDS = {
@@ -81,6 +91,135 @@ def normalize(field, value):
 
 class Failure(Exception):
     pass
+
+
+# ---- tests/TESTLIST --------------------------------------------------------------
+
+class Case:
+    """One line of tests/TESTLIST."""
+
+    def __init__(self, name, capture, expected, options, line):
+        self.name, self.capture, self.expected, self.options, self.line = name, capture, expected, options, line
+
+    @property
+    def capture_path(self):
+        return os.path.join(ROOT, self.capture)
+
+    @property
+    def packets_path(self):
+        return os.path.join(EXPECTED, self.expected + ".packets.tsv")
+
+    @property
+    def streams_path(self):
+        return os.path.join(EXPECTED, self.expected + ".streams.tsv")
+
+
+def read_testlist(path=TESTLIST):
+    """The cases of tests/TESTLIST, in file order.  A line is
+    NAME CAPTURE EXPECTED [TSHARK OPTION ...], separated by blanks; '#' starts
+    a comment."""
+    cases, seen = [], set()
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            where = "%s:%d" % (os.path.relpath(path, ROOT), number)
+            if len(words) < 3:
+                raise Failure("%s: want NAME CAPTURE EXPECTED [OPTIONS], got %r" % (where, line.strip()))
+            name, capture, expected, options = words[0], words[1], words[2], words[3:]
+            if name in seen:
+                raise Failure("%s: case %s listed twice" % (where, name))
+            seen.add(name)
+            if not os.path.exists(os.path.join(ROOT, capture)):
+                raise Failure("%s: case %s: no capture %s" % (where, name, capture))
+            cases.append(Case(name, capture, expected, options, where))
+    return cases
+
+
+# ---- per-packet rows and per-stream rows -------------------------------------------
+
+def split_values(row, field):
+    value = row.get(field, "")
+    return value.split("|") if value else []
+
+
+def analysed_layers(row):
+    """The streams of a frame's TCP layers when tcphs analysed every one of
+    them (one tcphs.event per tcp.stream), else None (a TCP header quoted in
+    ICMP or cut by the snaplen: no tcphs tree)."""
+    streams = split_values(row, "tcp.stream")
+    if streams and len(split_values(row, "tcphs.event")) == len(streams):
+        return streams
+    return None
+
+
+def layer_value(row, field, layers, index):
+    """The value of field for the index-th TCP layer of a frame, or None when
+    -T fields cannot tell (some layers lack the field)."""
+    values = split_values(row, field)
+    if len(layers) == 1:
+        return row.get(field, "")
+    if not values:
+        return ""
+    if len(values) == len(layers):
+        return values[index]
+    return None
+
+
+def stream_rows(rows, fields, problems=None, label="", last_only=False):
+    """{stream: {field: value}} from per-frame rows (tshark output or an old
+    expected file): the connection fields of each analysed stream.  With
+    problems (a list), every analysed frame must agree with the stream's
+    first one, and a frame tcphs did not analyse must have no connection
+    field (two-pass tshark: the values are final on every frame).  With
+    last_only, the values of each stream's last analysed frame (one pass)."""
+    found, first_frame = {}, {}
+    for row in rows:
+        layers = analysed_layers(row)
+        frame = row.get("frame.number", "?")
+        if layers is None:
+            if problems is not None:
+                for field in fields:
+                    if row.get(field, ""):
+                        problems.append("%sframe %s %s: '%s' on a frame tcphs did not analyse" %
+                                        (label, frame, field, row[field]))
+            continue
+        for i, stream in enumerate(layers):
+            values = {}
+            for field in fields:
+                value = layer_value(row, field, layers, i)
+                if value is None:
+                    value = found.get(stream, {}).get(field, "")
+                values[field] = value
+            if stream in found and problems is not None and not last_only:
+                for field in fields:
+                    if values[field] != found[stream][field]:
+                        problems.append("%sstream %s %s: frame %s says '%s', frame %s says '%s'" %
+                                        (label, stream, field, first_frame[stream], found[stream][field],
+                                         frame, values[field]))
+                continue
+            if stream not in found or last_only:
+                found[stream] = values
+                first_frame.setdefault(stream, frame)
+    return found
+
+
+def expand_rows(packets, streams, fields):
+    """The one-file-per-capture rows (per-packet fields and connection fields
+    on every frame) that a packets file and a streams file stand for: what
+    two-pass tshark prints with both field lists."""
+    rows = []
+    for packet in packets:
+        row = dict(packet)
+        layers = analysed_layers(packet)
+        for field in fields:
+            if layers is None:
+                row[field] = ""
+            else:
+                row[field] = "|".join(v for v in (streams.get(s, {}).get(field, "") for s in layers) if v != "")
+        rows.append(row)
+    return rows
 
 
 def build_dir():
@@ -145,6 +284,16 @@ def write_expected(path, rows, fields):
             f.write("\t".join(row.get(field, "") for field in fields) + "\n")
 
 
+def read_streams(path):
+    """A streams file as {stream: {field: value}}."""
+    return {row[STREAM_KEY]: row for row in read_expected(path)}
+
+
+def write_streams(path, streams):
+    rows = [dict(values, **{STREAM_KEY: stream}) for stream, values in sorted(streams.items(), key=lambda i: int(i[0]))]
+    write_expected(path, rows, STREAM_COLUMNS)
+
+
 # ---- sharkd ----------------------------------------------------------------------
 
 def _filter_value(expression):
@@ -164,12 +313,26 @@ def _collect_tcphs(nodes, found):
         _collect_tcphs(node.get("n", []), found)
 
 
-def sharkd_per_packet(capture, frames, seed):
-    """Ask sharkd for the given frames in a shuffled order (as the GUI might)
-    and return {frame: {field: value}} for the per-packet fields."""
+def sharkd_preferences(options):
+    """tshark's -o NAME:VALUE options as sharkd setconf requests."""
+    requests, words = [], list(options)
+    while words:
+        option = words.pop(0)
+        if option != "-o" or not words or ":" not in words[0]:
+            raise Failure("sharkd takes only -o NAME:VALUE options, not %r" % option)
+        name, _, value = words.pop(0).partition(":")
+        requests.append({"jsonrpc": "2.0", "id": 0, "method": "setconf", "params": {"name": name, "value": value}})
+    return requests
+
+
+def sharkd_per_packet(capture, frames, seed, options=()):
+    """Ask sharkd for the given frames in a shuffled order (as the GUI might),
+    after setting the preferences of options (-o NAME:VALUE), and return
+    {frame: {field: value}} for the per-packet fields."""
     order = list(frames)
     random.Random(seed).shuffle(order)
-    requests = [{"jsonrpc": "2.0", "id": 1, "method": "load", "params": {"file": "@CAPTURE@"}}]
+    requests = sharkd_preferences(options)
+    requests.append({"jsonrpc": "2.0", "id": 1, "method": "load", "params": {"file": "@CAPTURE@"}})
     for i, frame in enumerate(order, start=2):
         requests.append({"jsonrpc": "2.0", "id": i, "method": "frame",
                          "params": {"frame": frame, "proto": True}})
@@ -181,6 +344,10 @@ def sharkd_per_packet(capture, frames, seed):
             continue
         reply = json.loads(line)
         rid = reply.get("id", 0)
+        if rid == 0:
+            if reply.get("result", {}).get("status") != "OK":
+                raise Failure("sharkd refused a preference of %s: %s" % (" ".join(options), line))
+            continue
         if rid == 1:
             if reply.get("result", {}).get("status") != "OK":
                 raise Failure("sharkd could not load %s: %s" % (capture, line))
