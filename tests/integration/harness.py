@@ -321,7 +321,7 @@ def sharkd_preferences(options):
         if option != "-o" or not words or ":" not in words[0]:
             raise Failure("sharkd takes only -o NAME:VALUE options, not %r" % option)
         name, _, value = words.pop(0).partition(":")
-        requests.append({"jsonrpc": "2.0", "id": 0, "method": "setconf", "params": {"name": name, "value": value}})
+        requests.append({"jsonrpc": "2.0", "method": "setconf", "params": {"name": name, "value": value}})
     return requests
 
 
@@ -332,10 +332,12 @@ def sharkd_per_packet(capture, frames, seed, options=()):
     order = list(frames)
     random.Random(seed).shuffle(order)
     requests = sharkd_preferences(options)
-    requests.append({"jsonrpc": "2.0", "id": 1, "method": "load", "params": {"file": "@CAPTURE@"}})
-    for i, frame in enumerate(order, start=2):
-        requests.append({"jsonrpc": "2.0", "id": i, "method": "frame",
-                         "params": {"frame": frame, "proto": True}})
+    requests.append({"jsonrpc": "2.0", "method": "load", "params": {"file": "@CAPTURE@"}})
+    first_frame = len(requests) + 1
+    for frame in order:
+        requests.append({"jsonrpc": "2.0", "method": "frame", "params": {"frame": frame, "proto": True}})
+    for rid, request in enumerate(requests, start=1):
+        request["id"] = rid     # sharkd wants positive ids
     script = "\n".join(json.dumps(r) for r in requests) + "\n"
     out = run_sharkd(capture, script)
     results = {}
@@ -344,18 +346,15 @@ def sharkd_per_packet(capture, frames, seed, options=()):
             continue
         reply = json.loads(line)
         rid = reply.get("id", 0)
-        if rid == 0:
+        if rid < first_frame:
             if reply.get("result", {}).get("status") != "OK":
-                raise Failure("sharkd refused a preference of %s: %s" % (" ".join(options), line))
-            continue
-        if rid == 1:
-            if reply.get("result", {}).get("status") != "OK":
-                raise Failure("sharkd could not load %s: %s" % (capture, line))
+                raise Failure("sharkd refused %s on %s: %s" %
+                              (json.dumps(requests[rid - 1]["params"]) if rid else "a request", capture, line))
             continue
         found = {}
         _collect_tcphs(reply.get("result", {}).get("tree", []), found)
-        results[order[rid - 2]] = {field: normalize(field, "|".join(found.get(field, [])))
-                                   for field in PER_PACKET_FIELDS}
+        results[order[rid - first_frame]] = {field: normalize(field, "|".join(found.get(field, [])))
+                                             for field in PER_PACKET_FIELDS}
     return results
 
 
