@@ -1,7 +1,7 @@
 /* vocab.h: the words tcphs prints, defined once.
  *
  * Every text-valued tcphs field uses one of these fixed, lower-case
- * vocabularies (../shared/tcphs-fields.md).  The tree, the statistics and
+ * vocabularies (docs/fields.md).  The tree, the statistics and
  * the reports all print them through tcphs_*_name(), so a word cannot drift
  * between the places that show it.
  */

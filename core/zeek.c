@@ -1,7 +1,7 @@
 /* zeek.c: Zeek's conn.log conn_state and history for one TCP connection.
  *
  * Each function below mirrors one piece of Zeek (snapshot a13de64, see
- * ../shared/zeek-oracle/semantics.md); the comment names the Zeek file and
+ * docs/fields.md summarises it); the comment names the Zeek file and
  * function it follows.  Zeek abbreviations used here:
  *   TSA = src/packet_analysis/protocol/tcp/TCPSessionAdapter.cc
  *   TE  = src/analyzer/protocol/tcp/TCP_Endpoint.{h,cc}

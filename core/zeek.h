@@ -1,7 +1,7 @@
 /* zeek.h: Zeek's conn.log conn_state and history for one TCP connection.
  *
  * A faithful model of the rules in Zeek's TCPSessionAdapter / TCP_Endpoint /
- * Conn (../shared/zeek-oracle/semantics.md), fed one tcphs_segment at a time
+ * Conn (summarised in docs/fields.md), fed one tcphs_segment at a time
  * in capture order.  Zeek has its own notion of the originator (with role
  * flips recorded as '^'); it is kept here, separate from tcphs's client.
  */
