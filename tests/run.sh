@@ -8,4 +8,10 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh
 cmake -S . -B build
 cmake --build build -j"$(nproc)"
-ctest --test-dir build --output-on-failure "$@"
+# ctest shows a skipped test only as "(Skipped)": print its reason after it.
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+status=0
+ctest --test-dir build --output-on-failure "$@" | tee "$out" || status=$?
+python3 tests/skip-reasons.py build < "$out"
+exit "$status"
