@@ -89,6 +89,9 @@ typedef enum {
     TCPHS_STATE_COUNT
 } tcphs_state;
 
+/* "→" in UTF-8: between a state and the next, as in "FIN-WAIT-1 → FIN-WAIT-2". */
+#define TCPHS_ARROW "\xe2\x86\x92"
+
 const char *tcphs_phase_name(tcphs_phase phase);
 const char *tcphs_event_name(tcphs_event event);
 const char *tcphs_side_name(tcphs_side side);
