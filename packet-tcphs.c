@@ -39,6 +39,8 @@ static int hf_tcphs_isn_client_derived = -1;
 static int hf_tcphs_isn_server = -1;
 static int hf_tcphs_ack_check = -1;
 static int hf_tcphs_note = -1;
+static int hf_tcphs_state_client = -1;
+static int hf_tcphs_state_server = -1;
 
 static int hf_tcphs_connection = -1;
 static int hf_tcphs_hs_state = -1;
@@ -65,9 +67,21 @@ static int hf_tcphs_packets_server = -1;
 static int hf_tcphs_bytes_client = -1;
 static int hf_tcphs_bytes_server = -1;
 static int hf_tcphs_duration = -1;
+static int hf_tcphs_group_handshake = -1;
+static int hf_tcphs_group_options = -1;
+static int hf_tcphs_group_close = -1;
+static int hf_tcphs_group_counters = -1;
+static int hf_tcphs_group_links = -1;
+/* tcphs.frame.*, indexed by tcphs_link */
+static int hf_tcphs_link[TCPHS_LINK_COUNT] = { -1, -1, -1, -1, -1, -1, -1 };
 
 static gint ett_tcphs = -1;
 static gint ett_tcphs_connection = -1;
+static gint ett_tcphs_handshake = -1;
+static gint ett_tcphs_options = -1;
+static gint ett_tcphs_close = -1;
+static gint ett_tcphs_counters = -1;
+static gint ett_tcphs_links = -1;
 
 static expert_field ei_tcphs_synack_bad_ack = EI_INIT;
 static expert_field ei_tcphs_hs_ack_bad_ack = EI_INIT;
@@ -576,33 +590,127 @@ static void add_counters(const out_tree *out, const tcphs_conn *conn)
     add_time(out, hf_tcphs_duration, conn->last_ns - conn->first_ns);
 }
 
+/* A named group of the Connection subtree (Handshake, Options, ...): a
+ * named item, so that JSON and EK nest its fields under a stable key. */
+static out_tree add_group(const out_tree *parent, int hf, gint ett, const char *label)
+{
+    out_tree group = { NULL, parent->tvb };
+    proto_item *ti = proto_tree_add_none_format(parent->tree, hf, parent->tvb, 0, 0, "%s", label);
+
+    add_generated(ti);
+    group.tree = proto_item_add_subtree(ti, ett);
+    return group;
+}
+
+static void add_handshake_group(const out_tree *parent, const tcphs_conn *conn)
+{
+    const char *verdict = tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn));
+    out_tree out = add_group(parent, hf_tcphs_group_handshake, ett_tcphs_handshake,
+                             wmem_strdup_printf(wmem_packet_scope(), "Handshake: %s", verdict));
+
+    add_string(&out, hf_tcphs_hs_state, verdict);
+    if (conn->side[TCPHS_SIDE_CLIENT].isn_known && !conn->side[TCPHS_SIDE_CLIENT].isn_derived)
+        add_uint(&out, hf_tcphs_hs_syn_retransmissions, conn->syn_retransmissions);
+    add_handshake_timing(&out, conn);
+}
+
+/* The close, with where each endpoint ended (RFC 9293 state after the
+ * last segment read so far). */
+static void add_close_group(const out_tree *parent, const tcphs_conn *conn)
+{
+    const char *initiator = tcphs_close_initiator_name(tcphs_conn_close_initiator(conn));
+    const char *kind = tcphs_close_kind_name(tcphs_conn_close_kind(conn));
+    out_tree out = add_group(parent, hf_tcphs_group_close, ett_tcphs_close,
+                             wmem_strdup_printf(wmem_packet_scope(),
+                                                "Close: by %s, %s; client ends %s, server ends %s", initiator,
+                                                kind, tcphs_state_name((tcphs_state)conn->endpoints.tcb[0].state),
+                                                tcphs_state_name((tcphs_state)conn->endpoints.tcb[1].state)));
+
+    add_string(&out, hf_tcphs_close_initiator, initiator);
+    add_string(&out, hf_tcphs_close_kind, kind);
+}
+
+static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
+{
+    out_tree out = add_group(parent, hf_tcphs_group_counters, ett_tcphs_counters,
+                             wmem_strdup_printf(wmem_packet_scope(),
+                                                "Counters: %u + %u segments, %" G_GUINT64_FORMAT " + %"
+                                                G_GUINT64_FORMAT " payload bytes (client + server)",
+                                                conn->side[0].packets, conn->side[1].packets,
+                                                conn->side[0].bytes, conn->side[1].bytes));
+
+    add_counters(&out, conn);
+}
+
+/* tcphs.frame.*: FT_FRAMENUM, so the GUI jumps to the frame and marks it
+ * in the packet list. */
+static void add_links_group(const out_tree *parent, const tcphs_conn *conn)
+{
+    out_tree out = add_group(parent, hf_tcphs_group_links, ett_tcphs_links, "Links");
+
+    for (int i = 0; i < TCPHS_LINK_COUNT; i++) {
+        if (conn->links.frame[i])
+            add_uint(&out, hf_tcphs_link[i], conn->links.frame[i]);
+    }
+}
+
+/* tcphs.conn_state keeps Zeek's code; its label says what the code means. */
+static void add_conn_state(const out_tree *out, const char *code)
+{
+    const char *meaning = tcphs_zeek_conn_state_description(code);
+
+    if (meaning)
+        add_generated(proto_tree_add_string_format_value(out->tree, hf_tcphs_conn_state, out->tvb, 0, 0, code,
+                                                         "%s (%s)", code, meaning));
+    else
+        add_string(out, hf_tcphs_conn_state, code);
+}
+
 /* Connection verdicts: final in two-pass tshark and the GUI, the state so
- * far in one-pass tshark (like tcp.completeness). */
+ * far in one-pass tshark (like tcp.completeness).  The label carries the
+ * verdict; the fields are grouped below it. */
 static proto_item *add_connection(const out_tree *parent, const tcphs_record *rec)
 {
     const tcphs_conn *conn = rec->conn;
-    tcphs_hs_verdict verdict = tcphs_conn_hs_verdict(conn);
+    const char *conn_state = tcphs_zeek_conn_state(&conn->zeek);
+    const char *meaning = tcphs_zeek_conn_state_description(conn_state);
     out_tree out = { NULL, parent->tvb };
+    out_tree options;
     proto_item *ti;
 
     /* A named item rather than a text label: JSON and EK output then nest the
      * verdicts under a stable key (tcphs.connection_tree). */
     ti = proto_tree_add_none_format(parent->tree, hf_tcphs_connection, parent->tvb, 0, 0,
-                                    "Connection: handshake %s, %s", tcphs_hs_verdict_name(verdict),
-                                    tcphs_zeek_conn_state(&conn->zeek));
+                                    "Connection: handshake %s, %s%s%s%s",
+                                    tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)), conn_state,
+                                    meaning ? " (" : "", meaning ? meaning : "", meaning ? ")" : "");
     add_generated(ti);
     out.tree = proto_item_add_subtree(ti, ett_tcphs_connection);
-    add_string(&out, hf_tcphs_hs_state, tcphs_hs_verdict_name(verdict));
-    if (conn->side[TCPHS_SIDE_CLIENT].isn_known && !conn->side[TCPHS_SIDE_CLIENT].isn_derived)
-        add_uint(&out, hf_tcphs_hs_syn_retransmissions, conn->syn_retransmissions);
-    add_handshake_timing(&out, conn);
-    add_options(&out, conn);
-    add_string(&out, hf_tcphs_close_initiator, tcphs_close_initiator_name(tcphs_conn_close_initiator(conn)));
-    add_string(&out, hf_tcphs_close_kind, tcphs_close_kind_name(tcphs_conn_close_kind(conn)));
-    add_string(&out, hf_tcphs_conn_state, tcphs_zeek_conn_state(&conn->zeek));
+    add_conn_state(&out, conn_state);
     add_string(&out, hf_tcphs_history, tcphs_zeek_history(&conn->zeek));
-    add_counters(&out, conn);
+    add_handshake_group(&out, conn);
+    options = add_group(&out, hf_tcphs_group_options, ett_tcphs_options, "Options");
+    add_options(&options, conn);
+    add_close_group(&out, conn);
+    add_counters_group(&out, conn);
+    add_links_group(&out, conn);
     return ti;
+}
+
+/* tcphs.state.client / tcphs.state.server, labelled with the change this
+ * segment made, e.g. "Client state: FIN-WAIT-1 → FIN-WAIT-2". */
+static void add_state(const out_tree *out, int hf, const tcphs_record *rec, tcphs_side side)
+{
+    tcphs_state before = tcphs_state_of(rec->states_before, side);
+    tcphs_state after = tcphs_state_of(rec->states, side);
+    const char *word = tcphs_state_name(after);
+
+    if (before == after)
+        add_string(out, hf, word);
+    else
+        add_generated(proto_tree_add_string_format_value(out->tree, hf, out->tvb, 0, 0, word,
+                                                         "%s " TCPHS_ARROW " %s",
+                                                         tcphs_state_name(before), word));
 }
 
 /* Expert infos of a record: on the segment's tcphs item (and the
@@ -675,8 +783,12 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
         add_uint(&out, hf_tcphs_isn_server, rec->isn_server);
     if (rec->known & TCPHS_KNOWN_ACK_CHECK)
         add_boolean(&out, hf_tcphs_ack_check, rec->ack_ok);
+    add_state(&out, hf_tcphs_state_client, rec, TCPHS_SIDE_CLIENT);
+    add_state(&out, hf_tcphs_state_server, rec, TCPHS_SIDE_SERVER);
     add_note(&out, rec);
-    add_experts(pinfo, ti, add_connection(&out, rec), rec);
+    /* The anomalies before the long Connection subtree, where a reader sees them. */
+    add_experts(pinfo, ti, ti, rec);
+    add_connection(&out, rec);
 }
 
 static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -797,6 +909,14 @@ void proto_register_tcphs(void)
         { &hf_tcphs_note,
           { "Note", "tcphs.note", FT_STRING, BASE_NONE, NULL, 0x0,
             "What this segment does, in one sentence with the sequence arithmetic", HFILL } },
+        { &hf_tcphs_state_client,
+          { "Client state", "tcphs.state.client", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The client's RFC 9293 state once this segment has been sent and delivered "
+            "(LISTEN, SYN-SENT, ..., TIME-WAIT, CLOSED, or unknown)", HFILL } },
+        { &hf_tcphs_state_server,
+          { "Server state", "tcphs.state.server", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The server's RFC 9293 state once this segment has been sent and delivered "
+            "(LISTEN, SYN-SENT, ..., TIME-WAIT, CLOSED, or unknown)", HFILL } },
         { &hf_tcphs_connection,
           { "Connection", "tcphs.connection", FT_NONE, BASE_NONE, NULL, 0x0,
             "Verdicts about the whole TCP stream (final in two-pass tshark and the GUI)", HFILL } },
@@ -872,11 +992,60 @@ void proto_register_tcphs(void)
         { &hf_tcphs_duration,
           { "Duration", "tcphs.conn.duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             "From the first to the last segment of the stream", HFILL } },
+        { &hf_tcphs_group_handshake,
+          { "Handshake", "tcphs.connection.handshake", FT_NONE, BASE_NONE, NULL, 0x0,
+            "The handshake verdict, SYN retransmissions and timing", HFILL } },
+        { &hf_tcphs_group_options,
+          { "Options", "tcphs.connection.options", FT_NONE, BASE_NONE, NULL, 0x0,
+            "Options each side offered and what was negotiated", HFILL } },
+        { &hf_tcphs_group_close,
+          { "Close", "tcphs.connection.close", FT_NONE, BASE_NONE, NULL, 0x0,
+            "Who closed the connection and how", HFILL } },
+        { &hf_tcphs_group_counters,
+          { "Counters", "tcphs.connection.counters", FT_NONE, BASE_NONE, NULL, 0x0,
+            "Segments and payload bytes per side, duration", HFILL } },
+        { &hf_tcphs_group_links,
+          { "Links", "tcphs.connection.links", FT_NONE, BASE_NONE, NULL, 0x0,
+            "Frames that mark the connection's life", HFILL } },
+        { &hf_tcphs_link[TCPHS_LINK_SYN],
+          { "SYN in frame", "tcphs.frame.syn", FT_FRAMENUM, BASE_NONE,
+            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "The client's first SYN", HFILL } },
+        { &hf_tcphs_link[TCPHS_LINK_SYNACK],
+          { "SYN-ACK in frame", "tcphs.frame.synack", FT_FRAMENUM, BASE_NONE,
+            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The server's first SYN-ACK", HFILL } },
+        { &hf_tcphs_link[TCPHS_LINK_HANDSHAKE_ACK],
+          { "Handshake completed in frame", "tcphs.frame.handshake_ack", FT_FRAMENUM, BASE_NONE,
+            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
+            "The segment after which both endpoints are ESTABLISHED (the handshake ACK; "
+            "the second SYN-ACK of a simultaneous open)", HFILL } },
+        { &hf_tcphs_link[TCPHS_LINK_FIRST_DATA],
+          { "First data in frame", "tcphs.frame.first_data", FT_FRAMENUM, BASE_NONE,
+            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            "The first segment that carried payload, either side", HFILL } },
+        { &hf_tcphs_link[TCPHS_LINK_FIN],
+          { "First FIN in frame", "tcphs.frame.fin", FT_FRAMENUM, BASE_NONE,
+            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "The first FIN of the connection (the active close)", HFILL } },
+        { &hf_tcphs_link[TCPHS_LINK_PEER_FIN],
+          { "Peer FIN in frame", "tcphs.frame.peer_fin", FT_FRAMENUM, BASE_NONE,
+            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The other side's first FIN", HFILL } },
+        { &hf_tcphs_link[TCPHS_LINK_RST],
+          { "RST in frame", "tcphs.frame.rst", FT_FRAMENUM, BASE_NONE,
+            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            "The first RST of the connection", HFILL } },
     };
 
     static gint *ett[] = {
         &ett_tcphs,
         &ett_tcphs_connection,
+        &ett_tcphs_handshake,
+        &ett_tcphs_options,
+        &ett_tcphs_close,
+        &ett_tcphs_counters,
+        &ett_tcphs_links,
     };
 
     static ei_register_info ei[] = {

@@ -32,7 +32,13 @@ static const char *const st_connections = "Connections";
 static const char *const st_handshake = "Handshake state";
 static const char *const st_close = "Close initiator";
 static const char *const st_zeek = "Zeek conn_state";
-static const char *const st_irtt = "Initial RTT (ms)";
+/* iRTT buckets by decade, in microseconds: a loopback handshake takes
+ * microseconds, a LAN one about a millisecond, an Internet one tens to
+ * hundreds of milliseconds (0-99 is below 100 us, 1000-9999 is 1 to 10 ms,
+ * 1000000- is a second or more).  A range node keeps the buckets in order. */
+static const char *const st_irtt = "Initial RTT (microseconds)";
+static const char *const st_final_client = "Final state (client)";
+static const char *const st_final_server = "Final state (server)";
 static const char *const st_segments = "Segments";
 static const char *const st_phase = "Phase";
 static const char *const st_event = "Event";
@@ -42,12 +48,13 @@ typedef struct {
     const char *handshake;
     const char *close;
     const char *zeek;
+    const char *final_state[2];  /* RFC 9293 state of each side after its last segment so far */
     gboolean irtt_counted;
 } counted_conn;
 
 /* Per statistics tree: the node ids and what was counted per connection. */
 typedef struct {
-    int connections, handshake, close, zeek, irtt;
+    int connections, handshake, close, zeek, irtt, final_state[2];
     int segments, phase, event;
     GHashTable *counted;         /* const tcphs_conn * -> counted_conn */
 } tree_state;
@@ -88,8 +95,10 @@ static void tcphs_stats_tree_init(stats_tree *st)
     ts->handshake = stats_tree_create_node(st, st_handshake, ts->connections, STAT_DT_INT, TRUE);
     ts->close = stats_tree_create_node(st, st_close, ts->connections, STAT_DT_INT, TRUE);
     ts->zeek = stats_tree_create_node(st, st_zeek, ts->connections, STAT_DT_INT, TRUE);
-    ts->irtt = stats_tree_create_range_node(st, st_irtt, ts->connections,
-                                            "0-0", "1-9", "10-99", "100-999", "1000-", NULL);
+    ts->final_state[TCPHS_SIDE_CLIENT] = stats_tree_create_node(st, st_final_client, ts->connections, STAT_DT_INT, TRUE);
+    ts->final_state[TCPHS_SIDE_SERVER] = stats_tree_create_node(st, st_final_server, ts->connections, STAT_DT_INT, TRUE);
+    ts->irtt = stats_tree_create_range_node(st, st_irtt, ts->connections, "0-99", "100-999", "1000-9999",
+                                            "10000-99999", "100000-999999", "1000000-", NULL);
     ts->segments = stats_tree_create_node(st, st_segments, 0, STAT_DT_INT, TRUE);
     ts->phase = stats_tree_create_pivot(st, st_phase, ts->segments);
     ts->event = stats_tree_create_pivot(st, st_event, ts->segments);
@@ -124,14 +133,14 @@ static void move_count(stats_tree *st, int parent, const char **was, const char 
     *was = now;
 }
 
-/* iRTT buckets are whole milliseconds ("0-0" is below 1 ms). */
-static int irtt_ms(gint64 ns)
+/* iRTT in whole microseconds; timestamps that went backwards count as 0. */
+static int irtt_us(gint64 ns)
 {
-    gint64 ms = ns / 1000000;
+    gint64 us = ns / 1000;
 
-    if (ms < 0)
-        return 0;   /* timestamps that went backwards: counted below 1 ms */
-    return ms > G_MAXINT ? G_MAXINT : (int)ms;
+    if (us < 0)
+        return 0;
+    return us > G_MAXINT ? G_MAXINT : (int)us;
 }
 
 static void count_connection(stats_tree *st, tree_state *ts, const tcphs_conn *conn)
@@ -146,14 +155,19 @@ static void count_connection(stats_tree *st, tree_state *ts, const tcphs_conn *c
         tick_stat_node(st, st_handshake, ts->connections, FALSE);
         tick_stat_node(st, st_close, ts->connections, FALSE);
         tick_stat_node(st, st_zeek, ts->connections, FALSE);
+        tick_stat_node(st, st_final_client, ts->connections, FALSE);
+        tick_stat_node(st, st_final_server, ts->connections, FALSE);
     }
     move_count(st, ts->handshake, &cc->handshake, tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)));
     move_count(st, ts->close, &cc->close, tcphs_close_initiator_name(tcphs_conn_close_initiator(conn)));
     move_count(st, ts->zeek, &cc->zeek, tcphs_zeek_conn_state(&conn->zeek));
+    for (int side = TCPHS_SIDE_CLIENT; side <= TCPHS_SIDE_SERVER; side++)
+        move_count(st, ts->final_state[side], &cc->final_state[side],
+                   tcphs_state_name((tcphs_state)conn->endpoints.tcb[side].state));
     if (!cc->irtt_counted && tcphs_conn_irtt(conn, &ns)) {
         cc->irtt_counted = TRUE;
         tick_stat_node(st, st_irtt, ts->connections, FALSE);
-        stats_tree_tick_range(st, st_irtt, ts->connections, irtt_ms(ns));
+        stats_tree_tick_range(st, st_irtt, ts->connections, irtt_us(ns));
     }
 }
 

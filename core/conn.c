@@ -46,6 +46,7 @@ void tcphs_conn_init(tcphs_conn *conn, uint32_t stream)
     memset(conn, 0, sizeof(*conn));
     conn->stream = stream;
     tcphs_zeek_init(&conn->zeek);
+    tcphs_endpoints_init(&conn->endpoints);
 }
 
 /* ---- roles --------------------------------------------------------------- */
@@ -526,6 +527,22 @@ static void snapshot_isns(const tcphs_conn *conn, tcphs_record *rec)
     }
 }
 
+/* The RFC 9293 states of both endpoints (endpoint.c) and the frame links. */
+static void track_endpoints(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
+{
+    tcphs_link_facts facts;
+
+    tcphs_endpoints_update(&conn->endpoints, seg, side, &rec->states_before, &rec->states);
+    facts.frame = seg->frame;
+    facts.len = seg->len;
+    facts.flags = seg->flags;
+    facts.event = rec->event;
+    facts.from = rec->from;
+    facts.before = rec->states_before;
+    facts.after = rec->states;
+    tcphs_links_note(&conn->links, &facts);
+}
+
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
 {
     tcphs_side side;
@@ -564,6 +581,7 @@ bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record 
     count_segment(conn, side, seg);
     snapshot_isns(conn, rec);
     tcphs_zeek_update(&conn->zeek, seg);
+    track_endpoints(conn, seg, side, rec);
     return true;
 }
 

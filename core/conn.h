@@ -12,6 +12,8 @@
 #ifndef TCPHS_CONN_H
 #define TCPHS_CONN_H
 
+#include "endpoint.h"
+#include "links.h"
 #include "segment.h"
 #include "vocab.h"
 #include "zeek.h"
@@ -45,7 +47,8 @@ enum {
 typedef struct tcphs_conn tcphs_conn;
 
 /* What one segment is; computed once, when the frame is first dissected.
- * Kept small (40 bytes): one is stored with every TCP frame of a capture. */
+ * Kept small (40 bytes, the two state bytes included: they fill what was
+ * padding): one is stored with every TCP frame of a capture. */
 typedef struct {
     const tcphs_conn *conn;
     uint32_t isn_client;
@@ -63,6 +66,8 @@ typedef struct {
     uint8_t  from : 1;       /* tcphs_side of the sender */
     uint8_t  step : 2;       /* 1, 2, 3 on handshake segments, else 0 */
     uint8_t  ack_ok : 1;     /* the ack check passed (with TCPHS_KNOWN_ACK_CHECK) */
+    tcphs_state_pair states_before; /* both endpoints' RFC 9293 states before this segment */
+    tcphs_state_pair states;        /* ... and once it has been sent and delivered */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */
@@ -136,6 +141,8 @@ struct tcphs_conn {
     uint8_t  data_seen;
     uint8_t  timing_known;    /* which of syn_ns/synack_ns/hs_ack_ns are set: bits 0..2 */
     tcphs_zeek zeek;
+    tcphs_endpoints endpoints; /* both endpoints' RFC 9293 states (endpoint.c) */
+    tcphs_links links;         /* tcphs.frame.* */
 };
 
 /* Start an empty connection record for a tcp.stream. */

@@ -145,6 +145,14 @@ static void cell_close_kind(char *b, size_t n, const tcphs_conn *c)
     snprintf(b, n, "%s", tcphs_close_kind_name(tcphs_conn_close_kind(c)));
 }
 
+/* Where each endpoint ended: its RFC 9293 state after its last segment. */
+static void cell_state(char *b, size_t n, const tcphs_conn *c, tcphs_side side)
+{
+    snprintf(b, n, "%s", tcphs_state_name((tcphs_state)c->endpoints.tcb[side].state));
+}
+
+static void cell_state_c(char *b, size_t n, const tcphs_conn *c) { cell_state(b, n, c, TCPHS_SIDE_CLIENT); }
+static void cell_state_s(char *b, size_t n, const tcphs_conn *c) { cell_state(b, n, c, TCPHS_SIDE_SERVER); }
 static void cell_conn_state(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%s", tcphs_zeek_conn_state(&c->zeek)); }
 static void cell_history(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%s", tcphs_zeek_history(&c->zeek)); }
 static void cell_pkts_c(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu32, c->side[0].packets); }
@@ -169,6 +177,8 @@ static const struct {
     { "options",    cell_options,    false },
     { "close_by",   cell_close_by,   false },
     { "close_kind", cell_close_kind, false },
+    { "state_c",    cell_state_c,    false },
+    { "state_s",    cell_state_s,    false },
     { "conn_state", cell_conn_state, false },
     { "history",    cell_history,    false },
     { "pkts_c",     cell_pkts_c,     true  },
@@ -337,6 +347,14 @@ static void write_window(FILE *out, const tcphs_conn *conn, const tcphs_record *
             (uint64_t)rec->window << (sender->wscale > 14 ? 14 : sender->wscale));
 }
 
+/* " SYN-SENT | LISTEN |": both endpoints' RFC 9293 states once the segment
+ * was sent and delivered, the table a textbook prints beside the segments. */
+static void write_state_cells(FILE *out, const tcphs_record *rec)
+{
+    fprintf(out, " %s | %s |", tcphs_state_name(tcphs_state_of(rec->states, TCPHS_SIDE_CLIENT)),
+            tcphs_state_name(tcphs_state_of(rec->states, TCPHS_SIDE_SERVER)));
+}
+
 static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int step)
 {
     static const char *const names[] = { "1 SYN", "2 SYN-ACK", "3 ACK" };
@@ -345,7 +363,7 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
     char flags[TCPHS_FLAGS_STRLEN], time[CELL_MAX], options[CELL_MAX];
 
     if (row->frame == 0) {
-        fprintf(out, "| %s | not captured | | | | | | | | | |\n", names[step]);
+        fprintf(out, "| %s | not captured | | | | | | | | | | | |\n", names[step]);
         return;
     }
     tcphs_flags_format(flags, sizeof(flags), rec->flags);
@@ -358,7 +376,9 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
     write_seq_ack_cells(out, rec);
     fprintf(out, " ");
     write_window(out, rs->conn, rec);
-    fprintf(out, " | %s |\n", options);
+    fprintf(out, " | %s |", options);
+    write_state_cells(out, rec);
+    fprintf(out, "\n");
 }
 
 /* "SYN-ACK ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)" */
@@ -399,8 +419,8 @@ static void write_handshake(FILE *out, const tcphs_report_stream *rs)
         return;
     }
     fprintf(out, "| Step | Frame | Time (s) | Direction | Flags | Seq (raw) | Seq (rel) | Ack (raw) | Ack (rel) "
-                 "| Window | Options |\n");
-    fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|\n");
+                 "| Window | Options | Client state | Server state |\n");
+    fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int step = 0; step < 3; step++)
         write_handshake_row(out, rs, step);
     fprintf(out, "\nISN arithmetic (a SYN occupies one sequence number, so it is acknowledged with ISN + 1):\n\n");
@@ -460,8 +480,9 @@ static void write_teardown(FILE *out, const tcphs_report_stream *rs)
         fprintf(out, "The **%s** closed the connection first (%s); close kind: **%s**.\n\n",
                 tcphs_close_initiator_name(by), conn->fin_seen ? "active close, FIN" : "reset, RST",
                 tcphs_close_kind_name(kind));
-    fprintf(out, "| Frame | Time (s) | Direction | Flags | Event | Seq (raw) | Seq (rel) | Ack (raw) | Ack (rel) |\n");
-    fprintf(out, "|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(out, "| Frame | Time (s) | Direction | Flags | Event | Seq (raw) | Seq (rel) | Ack (raw) | Ack (rel) "
+                 "| Client state | Server state |\n");
+    fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (uint32_t i = 0; i < rs->teardown_count && i < TCPHS_REPORT_TEARDOWN_ROWS; i++) {
         const tcphs_report_row *row = &rs->teardown[i];
         const tcphs_record *rec = row->rec;
@@ -471,6 +492,7 @@ static void write_teardown(FILE *out, const tcphs_report_stream *rs)
         fprintf(out, "| %" PRIu32 " | %s | %s | %s | %s |", row->frame, time, direction(rec), flags,
                 tcphs_event_name(rec->event));
         write_seq_ack_cells(out, rec);
+        write_state_cells(out, rec);
         fprintf(out, "\n");
     }
     if (rs->teardown_count > TCPHS_REPORT_TEARDOWN_ROWS)

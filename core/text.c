@@ -329,6 +329,26 @@ static const note_writer note_writers[TCPHS_EVENT_COUNT] = {
     [TCPHS_EVENT_OTHER]                  = note_other,
 };
 
+/* The RFC 9293 state changes the segment made, e.g. " [client FIN-WAIT-1 →
+ * FIN-WAIT-2]"; nothing when neither endpoint changed. */
+static void put_state_changes(sink *out, const tcphs_record *rec)
+{
+    const char *sep = " [";
+
+    for (int side = TCPHS_SIDE_CLIENT; side <= TCPHS_SIDE_SERVER; side++) {
+        tcphs_state before = tcphs_state_of(rec->states_before, (tcphs_side)side);
+        tcphs_state after = tcphs_state_of(rec->states, (tcphs_side)side);
+
+        if (before == after)
+            continue;
+        put(out, "%s%s %s " TCPHS_ARROW " %s", sep, tcphs_side_name((tcphs_side)side), tcphs_state_name(before),
+            tcphs_state_name(after));
+        sep = ", ";
+    }
+    if (sep[0] == ',')
+        put(out, "]");
+}
+
 void tcphs_note(char *buf, size_t size, const tcphs_record *rec, const char *client_text,
                 const char *server_text)
 {
@@ -342,4 +362,5 @@ void tcphs_note(char *buf, size_t size, const tcphs_record *rec, const char *cli
         return;
     build_ctx(&ctx, rec, client_text, server_text);
     note_writers[rec->event](&out, &ctx);
+    put_state_changes(&out, rec);
 }

@@ -2,6 +2,7 @@
 #include "vocab.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* Look a word up in a table indexed by the enum; anything out of range is a
  * bug in the caller, shown as "?" rather than read past the table. */
@@ -70,6 +71,43 @@ static const char *const close_kind_words[TCPHS_CLOSE_KIND_COUNT] = {
     [TCPHS_CLOSE_RESET]    = "reset",
 };
 
+/* RFC 9293, 3.3.2 spells the states in capitals with hyphens. */
+static const char *const state_words[TCPHS_STATE_COUNT] = {
+    [TCPHS_STATE_UNKNOWN]      = "unknown",
+    [TCPHS_STATE_CLOSED]       = "CLOSED",
+    [TCPHS_STATE_LISTEN]       = "LISTEN",
+    [TCPHS_STATE_SYN_SENT]     = "SYN-SENT",
+    [TCPHS_STATE_SYN_RECEIVED] = "SYN-RECEIVED",
+    [TCPHS_STATE_ESTABLISHED]  = "ESTABLISHED",
+    [TCPHS_STATE_FIN_WAIT_1]   = "FIN-WAIT-1",
+    [TCPHS_STATE_FIN_WAIT_2]   = "FIN-WAIT-2",
+    [TCPHS_STATE_CLOSE_WAIT]   = "CLOSE-WAIT",
+    [TCPHS_STATE_CLOSING]      = "CLOSING",
+    [TCPHS_STATE_LAST_ACK]     = "LAST-ACK",
+    [TCPHS_STATE_TIME_WAIT]    = "TIME-WAIT",
+};
+
+/* Zeek's conn_state codes and their meaning, worded as in Zeek's
+ * base/protocols/conn/main.zeek (originator = client, responder = server). */
+static const struct {
+    const char *code;
+    const char *description;
+} zeek_conn_states[] = {
+    { "S0",     "connection attempt seen, no reply" },
+    { "S1",     "connection established, not terminated" },
+    { "SF",     "normal establishment and termination" },
+    { "REJ",    "connection attempt rejected" },
+    { "S2",     "established, close attempt by originator seen (but no reply from responder)" },
+    { "S3",     "established, close attempt by responder seen (but no reply from originator)" },
+    { "RSTO",   "connection established, originator aborted (sent a RST)" },
+    { "RSTR",   "responder sent a RST" },
+    { "RSTOS0", "originator sent a SYN followed by a RST, never saw a SYN-ACK from the responder" },
+    { "RSTRH",  "responder sent a SYN ACK followed by a RST, never saw a SYN from the originator" },
+    { "SH",     "originator sent a SYN followed by a FIN, never saw a SYN ACK from the responder" },
+    { "SHR",    "responder sent a SYN ACK followed by a FIN, never saw a SYN from the originator" },
+    { "OTH",    "no SYN seen, just midstream traffic" },
+};
+
 const char *tcphs_phase_name(tcphs_phase phase) { return WORD_AT(phase_words, phase); }
 const char *tcphs_event_name(tcphs_event event) { return WORD_AT(event_words, event); }
 const char *tcphs_side_name(tcphs_side side) { return WORD_AT(side_words, side); }
@@ -81,3 +119,14 @@ const char *tcphs_close_initiator_name(tcphs_close_initiator initiator)
 }
 
 const char *tcphs_close_kind_name(tcphs_close_kind kind) { return WORD_AT(close_kind_words, kind); }
+
+const char *tcphs_state_name(tcphs_state state) { return WORD_AT(state_words, state); }
+
+const char *tcphs_zeek_conn_state_description(const char *code)
+{
+    for (size_t i = 0; code && i < sizeof(zeek_conn_states) / sizeof(zeek_conn_states[0]); i++) {
+        if (strcmp(zeek_conn_states[i].code, code) == 0)
+            return zeek_conn_states[i].description;
+    }
+    return NULL;
+}

@@ -70,11 +70,39 @@ typedef enum {
     TCPHS_CLOSE_KIND_COUNT
 } tcphs_close_kind;
 
+/* An endpoint's state, tcphs.state.client / tcphs.state.server: RFC 9293,
+ * 3.3.2, figure 5, plus `unknown` before the capture shows anything.  Fits
+ * in 4 bits (a tcphs_record stores two of them in a byte). */
+typedef enum {
+    TCPHS_STATE_UNKNOWN = 0,
+    TCPHS_STATE_CLOSED,
+    TCPHS_STATE_LISTEN,
+    TCPHS_STATE_SYN_SENT,
+    TCPHS_STATE_SYN_RECEIVED,
+    TCPHS_STATE_ESTABLISHED,
+    TCPHS_STATE_FIN_WAIT_1,
+    TCPHS_STATE_FIN_WAIT_2,
+    TCPHS_STATE_CLOSE_WAIT,
+    TCPHS_STATE_CLOSING,
+    TCPHS_STATE_LAST_ACK,
+    TCPHS_STATE_TIME_WAIT,
+    TCPHS_STATE_COUNT
+} tcphs_state;
+
+/* "→" in UTF-8: between a state and the next, as in "FIN-WAIT-1 → FIN-WAIT-2". */
+#define TCPHS_ARROW "\xe2\x86\x92"
+
 const char *tcphs_phase_name(tcphs_phase phase);
 const char *tcphs_event_name(tcphs_event event);
 const char *tcphs_side_name(tcphs_side side);
 const char *tcphs_hs_verdict_name(tcphs_hs_verdict verdict);
 const char *tcphs_close_initiator_name(tcphs_close_initiator initiator);
 const char *tcphs_close_kind_name(tcphs_close_kind kind);
+const char *tcphs_state_name(tcphs_state state);
+
+/* What a Zeek conn_state code means (Zeek's base/protocols/conn/main.zeek),
+ * for labels such as "SF (normal establishment and termination)"; NULL for
+ * a code that is not Zeek's. */
+const char *tcphs_zeek_conn_state_description(const char *code);
 
 #endif /* TCPHS_VOCAB_H */

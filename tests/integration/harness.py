@@ -34,6 +34,8 @@ PER_PACKET_FIELDS = [
     "tcphs.isn_server",
     "tcphs.ack_check",
     "tcphs.note",
+    "tcphs.state.client",
+    "tcphs.state.server",
 ]
 
 # Connection fields: the whole stream's verdicts (final in two passes).
@@ -62,6 +64,13 @@ CONNECTION_FIELDS = [
     "tcphs.conn.bytes_client",
     "tcphs.conn.bytes_server",
     "tcphs.conn.duration",
+    "tcphs.frame.syn",
+    "tcphs.frame.synack",
+    "tcphs.frame.handshake_ack",
+    "tcphs.frame.first_data",
+    "tcphs.frame.fin",
+    "tcphs.frame.peer_fin",
+    "tcphs.frame.rst",
 ]
 
 KEY_FIELDS = ["frame.number", "tcp.stream"]

@@ -42,6 +42,8 @@ TYPES = {
     "tcphs.isn_server": "FT_UINT32",
     "tcphs.ack_check": "FT_BOOLEAN",
     "tcphs.note": "FT_STRING",
+    "tcphs.state.client": "FT_STRING",
+    "tcphs.state.server": "FT_STRING",
     "tcphs.connection": "FT_NONE",
     "tcphs.handshake.state": "FT_STRING",
     "tcphs.handshake.syn_retransmissions": "FT_UINT32",
@@ -67,9 +69,27 @@ TYPES = {
     "tcphs.conn.bytes_client": "FT_UINT64",
     "tcphs.conn.bytes_server": "FT_UINT64",
     "tcphs.conn.duration": "FT_RELATIVE_TIME",
+    "tcphs.connection.handshake": "FT_NONE",
+    "tcphs.connection.options": "FT_NONE",
+    "tcphs.connection.close": "FT_NONE",
+    "tcphs.connection.counters": "FT_NONE",
+    "tcphs.connection.links": "FT_NONE",
+    "tcphs.frame.syn": "FT_FRAMENUM",
+    "tcphs.frame.synack": "FT_FRAMENUM",
+    "tcphs.frame.handshake_ack": "FT_FRAMENUM",
+    "tcphs.frame.first_data": "FT_FRAMENUM",
+    "tcphs.frame.fin": "FT_FRAMENUM",
+    "tcphs.frame.peer_fin": "FT_FRAMENUM",
+    "tcphs.frame.rst": "FT_FRAMENUM",
 }
 
-UINT_MAX = {"FT_UINT8": 0xFF, "FT_UINT16": 0xFFFF, "FT_UINT32": 0xFFFFFFFF, "FT_UINT64": 0xFFFFFFFFFFFFFFFF}
+# The named groups of the Connection subtree (Handshake, Options, Close,
+# Counters, Links): containers in -T json, their fields are connection fields.
+GROUPS = {"tcphs.connection.handshake", "tcphs.connection.options", "tcphs.connection.close",
+          "tcphs.connection.counters", "tcphs.connection.links"}
+
+UINT_MAX = {"FT_UINT8": 0xFF, "FT_UINT16": 0xFFFF, "FT_UINT32": 0xFFFFFFFF, "FT_UINT64": 0xFFFFFFFFFFFFFFFF,
+            "FT_FRAMENUM": 0xFFFFFFFF}
 
 VOCABULARY = {
     "tcphs.phase": {"handshake", "data", "teardown", "reset"},
@@ -82,7 +102,10 @@ VOCABULARY = {
     "tcphs.close.kind": {"graceful", "half", "reset", "none"},
     "tcphs.conn_state": {"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH",
                          "SH", "SHR", "OTH"},
+    "tcphs.state.client": {"LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2",
+                           "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT", "CLOSED", "unknown"},
 }
+VOCABULARY["tcphs.state.server"] = VOCABULARY["tcphs.state.client"]
 PATTERNS = {
     "tcphs.client": re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$"),
     "tcphs.server": re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$"),
@@ -289,15 +312,25 @@ def check_json_layer(where, layer, seen):
         problem("%s: no tcphs.connection object (connection fields) in the tcphs layer" % where)
         return
     for conn in values_of(connection):
-        for key, value in conn.items():
-            if key == "_ws.expert" or (key.endswith("_tree") and key[:-5] in TYPES):
-                continue    # expert infos on the connection item or below a field
-            if key not in CONNECTION:
-                problem("%s: %s under tcphs.connection is not a connection field" % (where, key))
-                continue
-            for one in values_of(value):
-                if check_value(where, key, one, "json"):
-                    seen.add(key)
+        check_json_connection(where, conn, seen)
+
+
+def check_json_connection(where, conn, seen):
+    """The fields below tcphs.connection, and below its named groups."""
+    for key, value in conn.items():
+        group_key = key[:-5] if key.endswith("_tree") else key
+        if group_key in GROUPS and all(isinstance(v, dict) for v in values_of(value)):
+            for group in values_of(value):
+                check_json_connection(where, group, seen)
+            continue
+        if key == "_ws.expert" or key in GROUPS or (key.endswith("_tree") and key[:-5] in TYPES):
+            continue    # expert infos on the connection item or below a field; a group's own (empty) value
+        if key not in CONNECTION:
+            problem("%s: %s under tcphs.connection is not a connection field" % (where, key))
+            continue
+        for one in values_of(value):
+            if check_value(where, key, one, "json"):
+                seen.add(key)
 
 
 # ---- 4. the Elasticsearch mapping ------------------------------------------------------

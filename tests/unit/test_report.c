@@ -96,9 +96,9 @@ static void test_csv_table(void)
     tcphs_write_conns_table(c.out, conns, 1, true);
     CHECK_STR(out_close(&c),
               "stream,client,server,isn_client,isn_server,handshake,irtt_ms,mss,options,close_by,close_kind,"
-              "conn_state,history,pkts_c,pkts_s,bytes_c,bytes_s,duration_s\n"
+              "state_c,state_s,conn_state,history,pkts_c,pkts_s,bytes_c,bytes_s,duration_s\n"
               "3,10.0.0.1:51000,10.0.0.2:80,100,7000,complete,20.000,1460,\"WS,SACK,TS\",client,graceful,"
-              "SF,ShADdFf,5,3,50,900,0.070000\n");
+              "TIME-WAIT,CLOSED,SF,ShADdFf,5,3,50,900,0.070000\n");
     free(c.text);
 }
 
@@ -130,18 +130,20 @@ static void test_report_sections(void)
     CHECK(strstr(text, "## TCP stream 3: client 10.0.0.1:51000, server 10.0.0.2:80\n") != NULL);
     CHECK(strstr(text, "Handshake state: **complete**; initial RTT 20.000 ms.") != NULL);
     CHECK(strstr(text, "| 1 SYN | 1 | 0.000000 | client → server | SYN | 100 | 0 | - | - | 501 | "
-                       "MSS=1460, SACK_PERM, TS, WS=128 |\n") != NULL);
+                       "MSS=1460, SACK_PERM, TS, WS=128 | SYN-SENT | LISTEN |\n") != NULL);
     CHECK(strstr(text, "| 2 SYN-ACK | 2 | 0.010000 | server → client | SYN, ACK | 7000 | 0 | 101 | 1 | 501 |") != NULL);
     CHECK(strstr(text, "| 3 ACK | 3 | 0.020000 | client → server | ACK | 101 | 1 | 7001 | 1 | "
-                       "501 × 2^7 = 64128 | - |\n") != NULL);
+                       "501 × 2^7 = 64128 | - | ESTABLISHED | ESTABLISHED |\n") != NULL);
     CHECK(strstr(text, "- SYN-ACK (frame 2): ack = x + 1 = 100 + 1 = 101 (correct)\n") != NULL);
     CHECK(strstr(text, "- ACK (frame 3): ack = y + 1 = 7000 + 1 = 7001 (correct)\n") != NULL);
     CHECK(strstr(text, "Data transfer starts at frame 4 (0.030000 s), sent by the client.") != NULL);
     CHECK(strstr(text, "| Payload bytes | 50 | 900 |\n") != NULL);
     CHECK(strstr(text, "The **client** closed the connection first (active close, FIN); close kind: **graceful**.")
           != NULL);
-    CHECK(strstr(text, "| 6 | 0.050000 | client → server | FIN, ACK | fin | 151 | 51 | 7901 | 901 |\n") != NULL);
-    CHECK(strstr(text, "| 7 | 0.060000 | server → client | FIN, ACK | peer-fin | 7901 | 901 | 152 | 52 |\n") != NULL);
+    CHECK(strstr(text, "| 6 | 0.050000 | client → server | FIN, ACK | fin | 151 | 51 | 7901 | 901 | "
+                       "FIN-WAIT-1 | CLOSE-WAIT |\n") != NULL);
+    CHECK(strstr(text, "| 7 | 0.060000 | server → client | FIN, ACK | peer-fin | 7901 | 901 | 152 | 52 | "
+                       "TIME-WAIT | LAST-ACK |\n") != NULL);
     CHECK(strstr(text, "0.070000 s from frame 1 to frame 8: 8 segments, 950 payload bytes.") != NULL);
     free(c.text);
 }

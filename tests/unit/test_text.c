@@ -51,13 +51,15 @@ static void test_handshake_notes(void)
     tcphs_conn_init(&conn, 0);
     note_of(&conn, lab_segment(true, TCPHS_SYN, x, 0, 0), note, sizeof(note));
     CHECK_STR(note, "Step 1 of 3: client 192.168.1.10:1056 asks server 192.168.1.11:23 to connect with SYN; "
-                    "its ISN x = 4255483971");
+                    "its ISN x = 4255483971 [client CLOSED " TCPHS_ARROW " SYN-SENT]");
     note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, y, x + 1, 0), note, sizeof(note));
     CHECK_STR(note, "Step 2 of 3: server 192.168.1.11:23 answers with SYN-ACK; its ISN y = 4279842714; "
-                    "ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)");
+                    "ack = x + 1 = 4255483971 + 1 = 4255483972 (correct) "
+                    "[client SYN-SENT " TCPHS_ARROW " ESTABLISHED, server LISTEN " TCPHS_ARROW " SYN-RECEIVED]");
     note_of(&conn, lab_segment(true, TCPHS_ACK, x + 1, y + 1, 0), note, sizeof(note));
     CHECK_STR(note, "Step 3 of 3: client 192.168.1.10:1056 acknowledges the SYN-ACK; "
-                    "ack = y + 1 = 4279842714 + 1 = 4279842715 (correct); the connection is established");
+                    "ack = y + 1 = 4279842714 + 1 = 4279842715 (correct); the connection is established "
+                    "[server SYN-RECEIVED " TCPHS_ARROW " ESTABLISHED]");
     note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, x + 1, y + 1, 27), note, sizeof(note));
     CHECK_STR(note, "Client sends 27 bytes of data at relative seq 1; "
                     "the server acknowledges them with ack = seq + len = 28 (relative)");
@@ -75,7 +77,7 @@ static void test_wrong_ack_note(void)
     note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
     note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 105, 0), note, sizeof(note));
     CHECK_STR(note, "Step 2 of 3: server 192.168.1.11:23 answers with SYN-ACK; its ISN y = 900; "
-                    "ack = 105, but x + 1 = 100 + 1 = 101 (wrong)");
+                    "ack = 105, but x + 1 = 100 + 1 = 101 (wrong) [server LISTEN " TCPHS_ARROW " SYN-RECEIVED]");
 }
 
 static void test_keep_alive_and_close_notes(void)
@@ -95,12 +97,15 @@ static void test_keep_alive_and_close_notes(void)
                     "already acknowledged byte and makes the server answer with an ACK");
     note_of(&conn, lab_segment(true, TCPHS_FIN | TCPHS_ACK, 101, 901, 0), note, sizeof(note));
     CHECK_STR(note, "Client 192.168.1.10:1056 starts the close (active close) with FIN at relative seq 1; "
-                    "the server acknowledges it with ack = seq + 1 = 2 (relative)");
+                    "the server acknowledges it with ack = seq + 1 = 2 (relative) "
+                    "[client ESTABLISHED " TCPHS_ARROW " FIN-WAIT-1, server ESTABLISHED " TCPHS_ARROW " CLOSE-WAIT]");
     note_of(&conn, lab_segment(false, TCPHS_FIN | TCPHS_ACK, 901, 102, 0), note, sizeof(note));
     CHECK_STR(note, "Server 192.168.1.11:23 closes its side too (passive close) with FIN at relative seq 1; "
-                    "relative ack 2 acknowledges the client's FIN");
+                    "relative ack 2 acknowledges the client's FIN "
+                    "[client FIN-WAIT-1 " TCPHS_ARROW " TIME-WAIT, server CLOSE-WAIT " TCPHS_ARROW " LAST-ACK]");
     note_of(&conn, lab_segment(true, TCPHS_ACK, 102, 902, 0), note, sizeof(note));
-    CHECK_STR(note, "Client acknowledges the server's FIN: relative ack 2 = FIN seq + 1");
+    CHECK_STR(note, "Client acknowledges the server's FIN: relative ack 2 = FIN seq + 1 "
+                    "[server LAST-ACK " TCPHS_ARROW " CLOSED]");
 }
 
 static void test_refused_note(void)
@@ -111,7 +116,8 @@ static void test_refused_note(void)
     tcphs_conn_init(&conn, 0);
     note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
     note_of(&conn, lab_segment(false, TCPHS_RST | TCPHS_ACK, 0, 101, 0), note, sizeof(note));
-    CHECK_STR(note, "Server 192.168.1.11:23 refuses the connection with RST: nothing accepts connections on port 23");
+    CHECK_STR(note, "Server 192.168.1.11:23 refuses the connection with RST: nothing accepts connections on port 23 "
+                    "[client SYN-SENT " TCPHS_ARROW " CLOSED, server LISTEN " TCPHS_ARROW " CLOSED]");
 }
 
 /* A note never overflows its buffer, however small. */
@@ -126,7 +132,7 @@ static void test_note_with_endpoint_texts(void)
     tcphs_conn_init(&conn, 0);
     CHECK(tcphs_conn_update(&conn, &seg, &rec));
     tcphs_note(note, sizeof(note), &rec, "C", "S");
-    CHECK_STR(note, "Step 1 of 3: client C asks server S to connect with SYN; its ISN x = 100");
+    CHECK_STR(note, "Step 1 of 3: client C asks server S to connect with SYN; its ISN x = 100 [client CLOSED " TCPHS_ARROW " SYN-SENT]");
 }
 
 static void test_note_truncation(void)
