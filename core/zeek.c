@@ -85,9 +85,14 @@ static tcphs_zeek_endpoint *resp_ep(tcphs_zeek *z) { return ep(z, other(z->orig_
 
 /* ------------------------------------------------------------- history */
 
+/* Append a letter; past TCPHS_ZEEK_HISTORY_MAX letters the first lost one
+ * becomes the cut mark and the rest are dropped (see zeek.h). */
 static void history_append(tcphs_zeek *z, char c)
 {
     if (z->history_len >= TCPHS_ZEEK_HISTORY_MAX) {
+        if (!z->truncated)
+            z->history[z->history_len + 1] = '\0';
+        z->history[z->history_len] = TCPHS_ZEEK_HISTORY_CUT;
         z->truncated = 1;
         return;
     }
@@ -98,6 +103,7 @@ static void history_append(tcphs_zeek *z, char c)
 static void history_replace(tcphs_zeek *z, const char *s)
 {
     z->history_len = 0;
+    z->truncated = 0;
     z->history[0] = '\0';
     for (; *s; ++s)
         history_append(z, *s);
