@@ -605,13 +605,59 @@ static proto_item *add_connection(const out_tree *parent, const tcphs_record *re
     return ti;
 }
 
+/* ---- expert infos ------------------------------------------------------------ */
+
+/* The message of an expert info that names values of its segment. */
+typedef void (*expert_message)(char *buf, size_t size, const tcphs_record *rec);
+
+static void message_synack_bad_ack(char *buf, size_t size, const tcphs_record *rec)
+{
+    g_snprintf(buf, (gulong)size, "SYN-ACK acknowledges %u, expected client ISN + 1 = %u",
+               rec->ack, rec->isn_client + 1);
+}
+
+static void message_hs_ack_bad_ack(char *buf, size_t size, const tcphs_record *rec)
+{
+    g_snprintf(buf, (gulong)size, "Handshake ACK acknowledges %u, expected server ISN + 1 = %u",
+               rec->ack, rec->isn_server + 1);
+}
+
+static void message_syn_retransmitted(char *buf, size_t size, const tcphs_record *rec)
+{
+    g_snprintf(buf, (gulong)size, "SYN retransmitted (%u)", rec->retransmission);
+}
+
+/* Anomaly bit -> expert info, one row each, in the manner of Suricata's
+ * decode-events table: a new anomaly is one row here and one in ei[].
+ * message NULL: the expert info's registered summary. */
+static const struct {
+    guint16 anomaly;            /* TCPHS_ANOMALY_* */
+    expert_field *ei;
+    expert_message message;
+} anomaly_experts[] = {
+    { TCPHS_ANOMALY_SYNACK_BAD_ACK,    &ei_tcphs_synack_bad_ack,        message_synack_bad_ack },
+    { TCPHS_ANOMALY_HS_ACK_BAD_ACK,    &ei_tcphs_hs_ack_bad_ack,        message_hs_ack_bad_ack },
+    { TCPHS_ANOMALY_SYN_RETRANSMITTED, &ei_tcphs_syn_retransmitted,     message_syn_retransmitted },
+    { TCPHS_ANOMALY_REFUSED,           &ei_tcphs_refused,               NULL },
+    { TCPHS_ANOMALY_ABORTED,           &ei_tcphs_aborted,               NULL },
+    { TCPHS_ANOMALY_SIMULTANEOUS_OPEN, &ei_tcphs_simultaneous_open,     NULL },
+    { TCPHS_ANOMALY_MIDSTREAM_START,   &ei_tcphs_midstream,             NULL },
+    { TCPHS_ANOMALY_DATA_BEFORE_HS,    &ei_tcphs_data_before_handshake, NULL },
+    { TCPHS_ANOMALY_RST_AFTER_DATA,    &ei_tcphs_rst_after_data,        NULL },
+    { TCPHS_ANOMALY_FIN_AFTER_RST,     &ei_tcphs_fin_after_rst,         NULL },
+    { TCPHS_ANOMALY_DATA_AFTER_RST,    &ei_tcphs_data_after_rst,        NULL },
+};
+
+/* Longest expert message, NUL included. */
+#define EXPERT_MESSAGE_MAX 96
+
 /* Expert infos of a record: on the segment's tcphs item (and the
  * connection item) when they are shown, else on no item, so that the Expert
  * Information dialog, which re-reads packets without a tree, and
  * _ws.expert filters still see them. */
 static void add_experts(packet_info *pinfo, proto_item *ti, proto_item *connection, const tcphs_record *rec)
 {
-    guint16 a = rec->anomalies;
+    char message[EXPERT_MESSAGE_MAX];
 
     /* An unanswered SYN is a verdict on the whole capture: say so only once
      * it has all been read, or one-pass tshark would flag every SYN. */
@@ -619,33 +665,16 @@ static void add_experts(packet_info *pinfo, proto_item *ti, proto_item *connecti
         tcphs_conn_hs_verdict(rec->conn) == TCPHS_HS_UNANSWERED)
         expert_add_info(pinfo, connection, &ei_tcphs_syn_unanswered);
 
-    if (a & TCPHS_ANOMALY_SYNACK_BAD_ACK)
-        expert_add_info_format(pinfo, ti, &ei_tcphs_synack_bad_ack,
-                               "SYN-ACK acknowledges %u, expected client ISN + 1 = %u",
-                               rec->ack, rec->isn_client + 1);
-    if (a & TCPHS_ANOMALY_HS_ACK_BAD_ACK)
-        expert_add_info_format(pinfo, ti, &ei_tcphs_hs_ack_bad_ack,
-                               "Handshake ACK acknowledges %u, expected server ISN + 1 = %u",
-                               rec->ack, rec->isn_server + 1);
-    if (a & TCPHS_ANOMALY_SYN_RETRANSMITTED)
-        expert_add_info_format(pinfo, ti, &ei_tcphs_syn_retransmitted,
-                               "SYN retransmitted (%u)", rec->retransmission);
-    if (a & TCPHS_ANOMALY_REFUSED)
-        expert_add_info(pinfo, ti, &ei_tcphs_refused);
-    if (a & TCPHS_ANOMALY_ABORTED)
-        expert_add_info(pinfo, ti, &ei_tcphs_aborted);
-    if (a & TCPHS_ANOMALY_SIMULTANEOUS_OPEN)
-        expert_add_info(pinfo, ti, &ei_tcphs_simultaneous_open);
-    if (a & TCPHS_ANOMALY_MIDSTREAM_START)
-        expert_add_info(pinfo, ti, &ei_tcphs_midstream);
-    if (a & TCPHS_ANOMALY_DATA_BEFORE_HS)
-        expert_add_info(pinfo, ti, &ei_tcphs_data_before_handshake);
-    if (a & TCPHS_ANOMALY_RST_AFTER_DATA)
-        expert_add_info(pinfo, ti, &ei_tcphs_rst_after_data);
-    if (a & TCPHS_ANOMALY_FIN_AFTER_RST)
-        expert_add_info(pinfo, ti, &ei_tcphs_fin_after_rst);
-    if (a & TCPHS_ANOMALY_DATA_AFTER_RST)
-        expert_add_info(pinfo, ti, &ei_tcphs_data_after_rst);
+    for (size_t i = 0; i < G_N_ELEMENTS(anomaly_experts); i++) {
+        if (!(rec->anomalies & anomaly_experts[i].anomaly))
+            continue;
+        if (anomaly_experts[i].message) {
+            anomaly_experts[i].message(message, sizeof(message), rec);
+            expert_add_info_format(pinfo, ti, anomaly_experts[i].ei, "%s", message);
+        } else {
+            expert_add_info(pinfo, ti, anomaly_experts[i].ei);
+        }
+    }
 }
 
 static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcphs_record *rec)
