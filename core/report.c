@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "text.h"
 
 #define CELL_MAX 64
@@ -44,51 +45,50 @@ static void format_negotiated(char *buf, size_t size, const tcphs_conn *conn)
         { TCPHS_OFFER_WSCALE, "WS" }, { TCPHS_OFFER_SACK, "SACK" }, { TCPHS_OFFER_TIMESTAMPS, "TS" },
         { TCPHS_OFFER_ECN, "ECN" }, { TCPHS_OFFER_TFO, "TFO" },
     };
-    size_t len = 0;
+    tcphs_strbuf out;
 
-    buf[0] = '\0';
+    tcphs_strbuf_init(&out, buf, size);
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
         bool on = options[i].bit == TCPHS_OFFER_TFO || tcphs_conn_options_known(conn);
         if (!on || !tcphs_conn_negotiated(conn, options[i].bit))
             continue;
-        int n = snprintf(buf + len, size - len, "%s%s", len ? "," : "", options[i].name);
-        if (n < 0 || (size_t)n >= size - len)
-            break;
-        len += (size_t)n;
+        tcphs_strbuf_separate(&out, ",");
+        tcphs_strbuf_append(&out, options[i].name);
     }
-    if (len == 0)
-        snprintf(buf, size, "-");
+    if (tcphs_strbuf_empty(&out))
+        tcphs_strbuf_append(&out, "-");
 }
 
 /* What a SYN or SYN-ACK offered, as Wireshark's Info column writes it. */
 static void format_offer(char *buf, size_t size, const tcphs_offer *offer)
 {
-    size_t len = 0;
-    int n;
+    tcphs_strbuf out;
 
-    buf[0] = '\0';
-#define APPEND(...)                                                          \
-    do {                                                                     \
-        n = snprintf(buf + len, size - len, __VA_ARGS__);                    \
-        if (n < 0 || (size_t)n >= size - len)                                \
-            return;                                                          \
-        len += (size_t)n;                                                    \
-    } while (0)
+    tcphs_strbuf_init(&out, buf, size);
     if (offer->offered & TCPHS_OFFER_MSS)
-        APPEND("%sMSS=%u", len ? ", " : "", offer->mss);
-    if (offer->offered & TCPHS_OFFER_SACK)
-        APPEND("%sSACK_PERM", len ? ", " : "");
-    if (offer->offered & TCPHS_OFFER_TIMESTAMPS)
-        APPEND("%sTS", len ? ", " : "");
-    if (offer->offered & TCPHS_OFFER_WSCALE)
-        APPEND("%sWS=%u", len ? ", " : "", 1u << (offer->wscale > 14 ? 14 : offer->wscale));
-    if (offer->offered & TCPHS_OFFER_ECN)
-        APPEND("%sECN", len ? ", " : "");
-    if (offer->offered & TCPHS_OFFER_TFO)
-        APPEND("%sTFO", len ? ", " : "");
-#undef APPEND
-    if (len == 0)
-        snprintf(buf, size, "-");
+        tcphs_strbuf_appendf(&out, "MSS=%u", offer->mss);
+    if (offer->offered & TCPHS_OFFER_SACK) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, "SACK_PERM");
+    }
+    if (offer->offered & TCPHS_OFFER_TIMESTAMPS) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, "TS");
+    }
+    if (offer->offered & TCPHS_OFFER_WSCALE) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_appendf(&out, "WS=%u", 1u << (offer->wscale > 14 ? 14 : offer->wscale));
+    }
+    if (offer->offered & TCPHS_OFFER_ECN) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, "ECN");
+    }
+    if (offer->offered & TCPHS_OFFER_TFO) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, "TFO");
+    }
+    if (tcphs_strbuf_empty(&out))
+        tcphs_strbuf_append(&out, "-");
 }
 
 /* ---- the connection table --------------------------------------------------- */
