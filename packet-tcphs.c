@@ -260,8 +260,8 @@ static void take_field(layer_reading *reading, const source_field *src, field_in
     case SRC_TIMESTAMPS:  seg->have |= TCPHS_OPT_TIMESTAMPS; break;
     case SRC_MSS:         seg->mss = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_MSS; break;
     case SRC_WSCALE_SHIFT: seg->wscale = (guint8)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_WSCALE; break;
-    case SRC_TFO_COOKIE:
-    case SRC_TFO_REQUEST: seg->have |= TCPHS_OPT_TFO; break;
+    case SRC_TFO_COOKIE:  seg->have |= TCPHS_OPT_TFO_COOKIE; break;
+    case SRC_TFO_REQUEST: seg->have |= TCPHS_OPT_TFO_REQUEST; break;
     case SRC_KEEP_ALIVE:  seg->have |= TCPHS_KEEP_ALIVE; break;
     case SRC_KEEP_ALIVE_ACK: seg->have |= TCPHS_KEEP_ALIVE_ACK; break;
     case SRC_RETRANSMISSION: seg->have |= TCPHS_RETRANSMISSION; break;

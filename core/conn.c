@@ -108,8 +108,9 @@ static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
         ecn_setup = has_flag(seg, TCPHS_ECE) && has_flag(seg, TCPHS_CWR);
     if (ecn_setup)
         offered |= TCPHS_OFFER_ECN;
-    /* RFC 7413: a SYN with data or a Fast Open cookie (request) uses TFO. */
-    if (!has_flag(seg, TCPHS_ACK) && (seg->len > 0 || tcphs_segment_has(seg, TCPHS_OPT_TFO)))
+    /* RFC 7413, 4.2: Fast Open is a SYN with data or with a cookie; a SYN
+     * with an empty cookie only asks for one (4.2.1), for a later connection. */
+    if (!has_flag(seg, TCPHS_ACK) && (seg->len > 0 || tcphs_segment_has(seg, TCPHS_OPT_TFO_COOKIE)))
         offered |= TCPHS_OFFER_TFO;
     if (seg->src.addr.family == 6)
         offered |= TCPHS_OFFER_IPV6;
@@ -143,6 +144,7 @@ static void on_client_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_reco
         return;
     }
     client->syn_seq = seg->seq;
+    client->syn_len = seg->len;
     client->isn_known = 1;
     client->isn_derived = 0;
     record_offer(&conn->offer[TCPHS_SIDE_CLIENT], seg);
@@ -161,6 +163,7 @@ static void on_server_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_reco
         return;
     }
     server->syn_seq = seg->seq;
+    server->syn_len = seg->len;
     server->isn_known = 1;
     record_offer(&conn->offer[TCPHS_SIDE_SERVER], seg);
     rec->event = TCPHS_EVENT_SYN;
@@ -169,7 +172,18 @@ static void on_server_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_reco
     conn->hs_state = TCPHS_HSS_SIMULTANEOUS;
 }
 
-/* A SYN-ACK from `side`.  Returns whether its ack is the peer's ISN + 1;
+/* RFC 9293, 3.10.7.3 (SYN-SENT) and 3.10.7.4 (SYN-RECEIVED): an ack of a
+ * SYN is acceptable when SND.UNA < SEG.ACK =< SND.NXT, that is ISN < ack
+ * =< ISN + 1 + the data the SYN carried.  Without data that is ack = ISN + 1;
+ * with Fast Open data (RFC 7413, 4.2) ISN + 1 means the data was not
+ * accepted and ISN + 1 + len that it was: both are correct. */
+static bool acks_syn(uint32_t ack, const tcphs_side_state *syn_sender)
+{
+    return tcphs_seq_gt(ack, syn_sender->syn_seq) &&
+           tcphs_seq_le(ack, syn_sender->syn_seq + 1 + syn_sender->syn_len);
+}
+
+/* A SYN-ACK from `side`.  Returns whether it acknowledges the peer's SYN;
  * true also when that cannot be checked (the peer's ISN is unknown, and is
  * then derived from this ack). */
 static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
@@ -185,6 +199,7 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
         return true;
     }
     self->syn_seq = seg->seq;
+    self->syn_len = seg->len;
     self->isn_known = 1;
     self->synack_sent = 1;
     /* In a simultaneous open each side's options came with its bare SYN. */
@@ -199,7 +214,7 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
     if (!carries_ack(seg))
         return true;
     if (peer->isn_known && !peer->isn_derived) {
-        ack_ok = seg->ack == peer->syn_seq + 1;
+        ack_ok = acks_syn(seg->ack, peer);
         set_ack_check(rec, ack_ok);
         if (!ack_ok)
             rec->anomalies |= TCPHS_ANOMALY_SYNACK_BAD_ACK;
@@ -216,7 +231,7 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
  * third segment, which may carry data). */
 static void on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
 {
-    bool ack_ok = seg->ack == conn->side[TCPHS_SIDE_SERVER].syn_seq + 1;
+    bool ack_ok = acks_syn(seg->ack, &conn->side[TCPHS_SIDE_SERVER]);
 
     set_ack_check(rec, ack_ok);
     if (!ack_ok)

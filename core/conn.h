@@ -106,6 +106,7 @@ typedef struct {
     uint32_t retransmissions; /* Wireshark's tcp.analysis.*retransmission */
     uint32_t fin_end;        /* ack value that acknowledges this side's FIN */
     uint32_t syn_seq;        /* this side's ISN, valid with isn_known */
+    uint32_t syn_len;        /* payload of this side's SYN or SYN-ACK (RFC 7413 data) */
     uint8_t  fin_sent;
     uint8_t  fin_acked;
     uint8_t  synack_sent;

@@ -361,19 +361,30 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
     fprintf(out, " | %s |\n", options);
 }
 
-/* "SYN-ACK ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)" */
-static void write_ack_arithmetic(FILE *out, const tcphs_report_row *row, const char *segment, char letter)
+/* "SYN-ACK (frame 2): ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)".
+ * The ack refers to the ISN of the segment's peer: x for the server's
+ * segments, y for the client's (a simultaneous open has both). */
+static void write_ack_arithmetic(FILE *out, const tcphs_report_row *row, const char *segment)
 {
     const tcphs_record *rec = row->rec;
+    bool from_client;
     uint32_t isn;
+    char text[TCPHS_NOTE_MAX];
+    tcphs_strbuf sb;
 
     if (row->frame == 0 || !(rec->known & TCPHS_KNOWN_ACK_CHECK))
         return;   /* the segment was not captured, or has nothing to check */
-    isn = letter == 'x' ? rec->isn_client : rec->isn_server;
-    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %" PRIu32 " + 1 = %" PRIu32 " %s\n", segment, row->frame,
-            letter, isn, isn + 1, rec->ack_ok ? "(correct)" : "");
-    if (!rec->ack_ok)
-        fprintf(out, "  - but the segment carries ack = %" PRIu32 ": **wrong**\n", rec->ack);
+    if (rec->ack_ok) {
+        tcphs_strbuf_init(&sb, text, sizeof(text));
+        tcphs_ack_arithmetic(&sb, rec);
+        fprintf(out, "- %s (frame %" PRIu32 "): %s\n", segment, row->frame, text);
+        return;
+    }
+    from_client = rec->from == TCPHS_SIDE_CLIENT;
+    isn = from_client ? rec->isn_server : rec->isn_client;
+    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %" PRIu32 " + 1 = %" PRIu32 " \n", segment, row->frame,
+            from_client ? 'y' : 'x', isn, isn + 1);
+    fprintf(out, "  - but the segment carries ack = %" PRIu32 ": **wrong**\n", rec->ack);
 }
 
 static void write_handshake(FILE *out, const tcphs_report_stream *rs)
@@ -409,8 +420,8 @@ static void write_handshake(FILE *out, const tcphs_report_stream *rs)
                 client->isn_derived ? " (derived: the SYN-ACK's ack - 1, the SYN was not captured)" : "");
     if (server->isn_known)
         fprintf(out, "- server ISN y = %" PRIu32 "\n", server->syn_seq);
-    write_ack_arithmetic(out, &rs->handshake[1], "SYN-ACK", 'x');
-    write_ack_arithmetic(out, &rs->handshake[2], "ACK", 'y');
+    write_ack_arithmetic(out, &rs->handshake[1], "SYN-ACK");
+    write_ack_arithmetic(out, &rs->handshake[2], "ACK");
     fprintf(out, "\n");
     if (tcphs_conn_options_known(conn)) {
         format_negotiated(text, sizeof(text), conn);

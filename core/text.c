@@ -116,6 +116,45 @@ static void put_ack(tcphs_strbuf *out, const note_ctx *ctx, uint32_t ack)
         tcphs_strbuf_appendf(out, "ack %u (raw)", ack);
 }
 
+/* The data the peer's SYN (or SYN-ACK) carried, when this record's ack
+ * refers to that very segment (same ISN); 0 otherwise. */
+static uint32_t peer_syn_data(const tcphs_record *rec, uint32_t peer_isn)
+{
+    const tcphs_side_state *peer = &rec->conn->side[rec->from == TCPHS_SIDE_CLIENT ? 1 : 0];
+
+    if (!peer->isn_known || peer->isn_derived || peer->syn_seq != peer_isn)
+        return 0;
+    return peer->syn_len;
+}
+
+void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
+{
+    bool from_client = rec->from == TCPHS_SIDE_CLIENT;
+    char letter = from_client ? 'y' : 'x';
+    uint32_t isn = from_client ? rec->isn_server : rec->isn_client;
+    uint32_t data = peer_syn_data(rec, isn);
+    uint32_t accepted = rec->ack - (isn + 1);
+    const char *syn = rec->event == TCPHS_EVENT_HANDSHAKE_ACK ? "SYN-ACK" : "SYN";
+
+    if (accepted == 0) {
+        tcphs_strbuf_appendf(out, "ack = %c + 1 = %u + 1 = %u (correct", letter, isn, rec->ack);
+        /* RFC 7413, 4.2: data a SYN carried but the peer did not accept is
+         * sent again after the handshake. */
+        if (data > 0)
+            tcphs_strbuf_appendf(out, ": the %s did not accept the %s's %u bytes of data, the %s sends them again",
+                                 tcphs_side_name(rec->from), syn, data, from_client ? "server" : "client");
+        tcphs_strbuf_append(out, ")");
+        return;
+    }
+    tcphs_strbuf_appendf(out, "ack = %c + 1 + %u = %u + 1 + %u = %u (correct: ", letter, accepted, isn, accepted,
+                         rec->ack);
+    if (accepted == data)
+        tcphs_strbuf_appendf(out, "the %s's %u bytes of data were accepted, TCP Fast Open)", syn, data);
+    else
+        tcphs_strbuf_appendf(out, "%u of the %s's %u bytes of data were accepted, TCP Fast Open)", accepted, syn,
+                             data);
+}
+
 /* "ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)" */
 static void put_isn_ack_check(tcphs_strbuf *out, const note_ctx *ctx)
 {
@@ -123,10 +162,10 @@ static void put_isn_ack_check(tcphs_strbuf *out, const note_ctx *ctx)
     uint32_t expected = ctx->peer_isn + 1;
 
     if (rec->ack_ok)
-        tcphs_strbuf_appendf(out, "ack = %c + 1 = %u + 1 = %u (correct)", peer_isn_letter(ctx), ctx->peer_isn, expected);
+        tcphs_ack_arithmetic(out, rec);
     else
         tcphs_strbuf_appendf(out, "ack = %u, but %c + 1 = %u + 1 = %u (wrong)", rec->ack, peer_isn_letter(ctx),
-            ctx->peer_isn, expected);
+                             ctx->peer_isn, expected);
 }
 
 static void note_syn(tcphs_strbuf *out, const note_ctx *ctx)

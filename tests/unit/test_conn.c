@@ -515,6 +515,60 @@ static void test_default_mss_ipv6_and_tfo(void)
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN));
 }
 
+/* RFC 7413, 4.2: a SYN with 20 bytes of data and a cookie.  A SYN-ACK that
+ * acknowledges the data too (ack = ISN + 1 + 20) is correct, and so is one
+ * that acknowledges only the SYN (ack = ISN + 1: the data was not accepted
+ * and comes again after the handshake, RFC 9293 3.10.7.3: any ack in
+ * ISN < ack =< ISN + 1 + 20).  One beyond the data is wrong. */
+static void test_fast_open_acks(void)
+{
+    static const uint32_t acks[] = { X + 21, X + 1, X + 22 };
+    static const bool correct[] = { true, true, false };
+
+    for (size_t i = 0; i < sizeof(acks) / sizeof(acks[0]); i++) {
+        capture cap;
+        tcphs_record r;
+
+        capture_start(&cap);
+        r = feed_with(&cap, CLIENT, SYN, X, 0, 20, TCPHS_OPT_TFO_COOKIE);
+        check_record(&r, TCPHS_EVENT_SYN, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_CLIENT);
+        r = feed(&cap, SERVER, SYN | ACK, Y, acks[i], 0);
+        check_record(&r, TCPHS_EVENT_SYN_ACK, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_SERVER);
+        CHECK(r.known & TCPHS_KNOWN_ACK_CHECK);
+        CHECK_INT(r.ack_ok, correct[i]);
+        CHECK_INT(!!(r.anomalies & TCPHS_ANOMALY_SYNACK_BAD_ACK), !correct[i]);
+        if (!correct[i]) {
+            CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "invalid");
+            continue;
+        }
+        /* Not accepted: the client's third segment carries the data again. */
+        r = feed(&cap, CLIENT, acks[i] == X + 1 ? PSH | ACK : ACK, acks[i], Y + 1, acks[i] == X + 1 ? 20 : 0);
+        check_record(&r, TCPHS_EVENT_HANDSHAKE_ACK, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_CLIENT);
+        CHECK(r.ack_ok);
+        CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "complete");
+        CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+    }
+}
+
+/* RFC 7413, 4.1.1 and 4.2.1: a Fast Open option without a cookie (length
+ * 2) only asks for a cookie; the SYN carries no data: not Fast Open.  The
+ * next connection's SYN with the cookie is Fast Open, even without data. */
+static void test_fast_open_cookie_request(void)
+{
+    capture cap;
+
+    capture_start(&cap);
+    feed_with(&cap, CLIENT, SYN, X, 0, 0, TCPHS_OPT_TFO_REQUEST);
+    feed_with(&cap, SERVER, SYN | ACK, Y, X + 1, 0, TCPHS_OPT_TFO_COOKIE);
+    CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+    CHECK(!(cap.conn.offer[TCPHS_SIDE_CLIENT].offered & TCPHS_OFFER_TFO));
+
+    capture_start(&cap);
+    feed_with(&cap, CLIENT, SYN, X, 0, 0, TCPHS_OPT_TFO_COOKIE);
+    feed(&cap, SERVER, SYN | ACK, Y, X + 1, 0);
+    CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+}
+
 /* RFC 9293, 3.4: the ack of ISN 2^32 - 1 is 0. */
 static void test_isn_wraps(void)
 {
@@ -568,6 +622,8 @@ int main(void)
     test_data_before_handshake();
     test_options();
     test_default_mss_ipv6_and_tfo();
+    test_fast_open_acks();
+    test_fast_open_cookie_request();
     test_isn_wraps();
     test_missing_facts();
     return check_failures() != 0;
