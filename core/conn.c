@@ -227,11 +227,14 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
     return ack_ok;
 }
 
-/* The client's segment that completes the handshake (RFC 9293, 3.5: the
- * third segment, which may carry data). */
-static void on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
+/* The segment that completes the handshake (RFC 9293, 3.5: the third
+ * segment, which may carry data): it acknowledges the peer's SYN-ACK.  In
+ * the client's three-way handshake it comes from the client; in a split
+ * handshake (a simultaneous open in which only one side sent SYN-ACK) from
+ * the side that did not send one.  Returns whether its ack is correct. */
+static bool on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
-    bool ack_ok = acks_syn(seg->ack, &conn->side[TCPHS_SIDE_SERVER]);
+    bool ack_ok = acks_syn(seg->ack, &conn->side[peer_of(side)]);
 
     set_ack_check(rec, ack_ok);
     if (!ack_ok)
@@ -243,7 +246,7 @@ static void on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_r
     }
     conn->hs_ack_ns = seg->time_ns;
     conn->timing_known |= TIMING_HS_ACK;
-    conn->hs_state = ack_ok ? TCPHS_HSS_ESTABLISHED : TCPHS_HSS_INVALID;
+    return ack_ok;
 }
 
 /* SYN and SYN-ACK retransmissions after the handshake settled. */
@@ -311,8 +314,17 @@ static void hs_syn_sent(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side s
         conn->hs_state = TCPHS_HSS_SYNACK_MISSING;
 }
 
+/* RFC 9293, 3.5, figure 8: both sides sent a bare SYN.  Each SYN must
+ * still be acknowledged: by the other side's SYN-ACK (figure 8: two
+ * SYN-ACKs) or, when only one side sent a SYN-ACK (the "split handshake"
+ * of Beardsley and Qian, 2010), by the other side's plain ACK of it.  The
+ * open is complete once both SYNs are acknowledged; a RST before that
+ * aborts it. */
 static void hs_simultaneous(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
+    tcphs_side_state *self = &conn->side[side];
+    tcphs_side_state *peer = &conn->side[peer_of(side)];
+
     if (has_flag(seg, TCPHS_RST)) {
         conn->hs_state = TCPHS_HSS_ABORTED;
         rec->anomalies |= TCPHS_ANOMALY_ABORTED;
@@ -325,9 +337,19 @@ static void hs_simultaneous(tcphs_conn *conn, const tcphs_segment *seg, tcphs_si
             on_server_syn(conn, seg, rec);
         return;
     }
-    if (is_syn_ack(seg) && !on_syn_ack(conn, seg, side, rec))
-        conn->hs_state = TCPHS_HSS_INVALID;
-    /* The state stays SIMULTANEOUS: its verdict is simultaneous-open. */
+    if (is_syn_ack(seg)) {
+        if (!on_syn_ack(conn, seg, side, rec))
+            conn->hs_state = TCPHS_HSS_INVALID;
+        else if (rec->event == TCPHS_EVENT_SYN_ACK)
+            peer->syn_acked = 1;
+    } else if (carries_ack(seg) && peer->synack_sent && !self->synack_sent && self->syn_acked) {
+        if (on_handshake_ack(conn, seg, side, rec))
+            peer->syn_acked = 1;
+        else
+            conn->hs_state = TCPHS_HSS_INVALID;
+    }
+    if (self->syn_acked && peer->syn_acked)
+        conn->hs_state = TCPHS_HSS_SIMULTANEOUS_DONE;
 }
 
 static void hs_syn_received(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
@@ -348,7 +370,7 @@ static void hs_syn_received(tcphs_conn *conn, const tcphs_segment *seg, tcphs_si
         return;
     }
     if (side == TCPHS_SIDE_CLIENT && carries_ack(seg))
-        on_handshake_ack(conn, seg, rec);
+        conn->hs_state = on_handshake_ack(conn, seg, side, rec) ? TCPHS_HSS_ESTABLISHED : TCPHS_HSS_INVALID;
 }
 
 /* Settled states: the verdict is final; only late SYNs are recognised. */
@@ -362,6 +384,7 @@ static const hs_handler hs_handlers[] = {
     [TCPHS_HSS_START]          = hs_start,
     [TCPHS_HSS_SYN_SENT]       = hs_syn_sent,
     [TCPHS_HSS_SIMULTANEOUS]   = hs_simultaneous,
+    [TCPHS_HSS_SIMULTANEOUS_DONE] = hs_settled,
     [TCPHS_HSS_SYN_RECEIVED]   = hs_syn_received,
     [TCPHS_HSS_SYNACK_MISSING] = hs_settled,
     [TCPHS_HSS_ESTABLISHED]    = hs_settled,
@@ -589,6 +612,7 @@ tcphs_hs_verdict tcphs_conn_hs_verdict(const tcphs_conn *conn)
     switch (conn->hs_state) {
     case TCPHS_HSS_SYN_SENT:       return TCPHS_HS_UNANSWERED;
     case TCPHS_HSS_SIMULTANEOUS:   return TCPHS_HS_SIMULTANEOUS_OPEN;
+    case TCPHS_HSS_SIMULTANEOUS_DONE: return TCPHS_HS_SIMULTANEOUS_OPEN;
     case TCPHS_HSS_SYN_RECEIVED:   return TCPHS_HS_INCOMPLETE;
     case TCPHS_HSS_SYNACK_MISSING: return TCPHS_HS_INCOMPLETE;
     case TCPHS_HSS_ESTABLISHED:    return TCPHS_HS_COMPLETE;

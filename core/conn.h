@@ -69,7 +69,8 @@ typedef struct {
 typedef enum {
     TCPHS_HSS_START = 0,          /* nothing seen yet */
     TCPHS_HSS_SYN_SENT,           /* client SYN seen */
-    TCPHS_HSS_SIMULTANEOUS,       /* both sides sent a bare SYN */
+    TCPHS_HSS_SIMULTANEOUS,       /* both sides sent a bare SYN, not both acknowledged yet */
+    TCPHS_HSS_SIMULTANEOUS_DONE,  /* each side's SYN was acknowledged: a simultaneous open that completed */
     TCPHS_HSS_SYN_RECEIVED,       /* SYN-ACK seen, waiting for the client's ACK */
     TCPHS_HSS_SYNACK_MISSING,     /* the server went on without a captured SYN-ACK */
     TCPHS_HSS_ESTABLISHED,
@@ -110,6 +111,7 @@ typedef struct {
     uint8_t  fin_sent;
     uint8_t  fin_acked;
     uint8_t  synack_sent;
+    uint8_t  syn_acked;      /* the peer acknowledged this side's SYN (simultaneous open) */
     uint8_t  isn_known;
     uint8_t  isn_derived;
 } tcphs_side_state;

@@ -199,7 +199,8 @@ static void note_handshake_ack(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
-    tcphs_strbuf_appendf(out, "Step 3 of 3: client %s acknowledges the SYN-ACK; ", ctx->who_ep);
+    tcphs_strbuf_appendf(out, "Step 3 of 3: %s %s acknowledges the SYN-ACK; ", tcphs_side_name(rec->from),
+                         ctx->who_ep);
     put_isn_ack_check(out, ctx);
     tcphs_strbuf_append(out, rec->ack_ok ? "; the connection is established" : "; the handshake is invalid");
     if (rec->len > 0)

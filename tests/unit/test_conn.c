@@ -297,6 +297,48 @@ static void test_simultaneous_open(void)
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "simultaneous-open");
 }
 
+/* The "split handshake": the server answers the client's SYN with a bare
+ * SYN, the client answers that with SYN-ACK and the server's ACK completes
+ * the open (RFC 9293, 3.5, figure 8 with one SYN-ACK).  A simultaneous
+ * open that completed: a later RST is a reset close, not an abort. */
+static void test_split_handshake(void)
+{
+    capture cap;
+    tcphs_record r;
+
+    capture_start(&cap);
+    feed(&cap, CLIENT, SYN, X, 0, 0);
+    r = feed(&cap, SERVER, SYN, Y, 0, 0);
+    CHECK(r.anomalies & TCPHS_ANOMALY_SIMULTANEOUS_OPEN);
+    r = feed(&cap, CLIENT, SYN | ACK, X, Y + 1, 0);
+    check_record(&r, TCPHS_EVENT_SYN_ACK, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_CLIENT);
+    CHECK_INT(r.step, 2);
+    CHECK(r.ack_ok);
+    r = feed(&cap, SERVER, ACK, Y + 1, X + 1, 0);
+    check_record(&r, TCPHS_EVENT_HANDSHAKE_ACK, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_SERVER);
+    CHECK_INT(r.step, 3);
+    CHECK(r.known & TCPHS_KNOWN_ACK_CHECK);
+    CHECK(r.ack_ok);
+    r = feed(&cap, CLIENT, PSH | ACK, X + 1, Y + 1, 50);
+    check_record(&r, TCPHS_EVENT_DATA, TCPHS_PHASE_DATA, TCPHS_SIDE_CLIENT);
+    CHECK(!(r.anomalies & TCPHS_ANOMALY_DATA_BEFORE_HS));
+    r = feed(&cap, SERVER, RST | ACK, Y + 1, X + 51, 0);
+    check_record(&r, TCPHS_EVENT_RST, TCPHS_PHASE_RESET, TCPHS_SIDE_SERVER);
+    CHECK(!(r.anomalies & TCPHS_ANOMALY_ABORTED));
+    CHECK(r.anomalies & TCPHS_ANOMALY_RST_AFTER_DATA);
+    CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "simultaneous-open");
+    CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "reset");
+
+    /* A RST before both SYNs were acknowledged still aborts the open. */
+    capture_start(&cap);
+    feed(&cap, CLIENT, SYN, X, 0, 0);
+    feed(&cap, SERVER, SYN, Y, 0, 0);
+    feed(&cap, CLIENT, SYN | ACK, X, Y + 1, 0);
+    r = feed(&cap, SERVER, RST, X + 1, 0, 0);
+    CHECK(r.anomalies & TCPHS_ANOMALY_ABORTED);
+    CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "aborted");
+}
+
 /* The capture begins with the SYN-ACK: the client's ISN is its ack - 1. */
 static void test_starts_at_synack(void)
 {
@@ -611,6 +653,7 @@ int main(void)
     test_synack_bad_ack();
     test_handshake_ack_bad_ack();
     test_simultaneous_open();
+    test_split_handshake();
     test_starts_at_synack();
     test_midstream_guessed_roles();
     test_keep_alive();
