@@ -410,13 +410,14 @@ static bool handshake_open(const tcphs_conn *conn)
 
 /* ---- lifecycle: data, keep-alives, FIN, RST ---------------------------- */
 
-/* Note which FIN this segment's ack covers; returns true when it is the
- * first acknowledgment of the peer's FIN. */
+/* Whether this segment's ack covers the peer's FIN (RFC 9293, 3.6: the FIN
+ * occupies one sequence number).  The first such segment marks the FIN
+ * acknowledged; a copy of it, or any later one, acknowledges it still. */
 static bool acknowledges_peer_fin(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side)
 {
     tcphs_side_state *peer = &conn->side[peer_of(side)];
 
-    if (!peer->fin_sent || peer->fin_acked || !carries_ack(seg))
+    if (!peer->fin_sent || !carries_ack(seg))
         return false;
     if (!tcphs_seq_ge(seg->ack, peer->fin_end))
         return false;

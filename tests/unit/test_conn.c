@@ -611,6 +611,27 @@ static void test_fast_open_cookie_request(void)
     CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
 }
 
+/* A fin-ack sent again (or captured twice) still acknowledges the FIN. */
+static void test_duplicate_fin_ack(void)
+{
+    capture cap;
+    tcphs_record r;
+
+    capture_start(&cap);
+    feed(&cap, CLIENT, SYN, X, 0, 0);
+    feed(&cap, SERVER, SYN | ACK, Y, X + 1, 0);
+    feed(&cap, CLIENT, ACK, X + 1, Y + 1, 0);
+    r = feed(&cap, CLIENT, FIN | ACK, X + 1, Y + 1, 0);
+    check_record(&r, TCPHS_EVENT_FIN, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_CLIENT);
+    r = feed(&cap, SERVER, ACK, Y + 1, X + 2, 0);
+    check_record(&r, TCPHS_EVENT_FIN_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
+    r = feed(&cap, SERVER, ACK, Y + 1, X + 2, 0);
+    check_record(&r, TCPHS_EVENT_FIN_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
+    /* An ACK short of the FIN is a plain ack. */
+    r = feed(&cap, SERVER, ACK, Y + 1, X + 1, 0);
+    check_record(&r, TCPHS_EVENT_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
+}
+
 /* RFC 9293, 3.4: the ack of ISN 2^32 - 1 is 0. */
 static void test_isn_wraps(void)
 {
@@ -667,6 +688,7 @@ int main(void)
     test_default_mss_ipv6_and_tfo();
     test_fast_open_acks();
     test_fast_open_cookie_request();
+    test_duplicate_fin_ack();
     test_isn_wraps();
     test_missing_facts();
     return check_failures() != 0;
