@@ -537,31 +537,33 @@ static void add_handshake_timing(const out_tree *out, const tcphs_conn *conn)
         add_time(out, hf_tcphs_hs_synack_to_ack, ns);
 }
 
+/* What each side offered is shown as soon as its SYN (or SYN-ACK) was
+ * seen: mss_client, mss_server, wscale_client, wscale_server.  What the
+ * connection uses is a verdict on the pair, so every negotiated option
+ * (mss_effective, wscale, sack, timestamps, ecn, tfo) is shown only once
+ * both the SYN and the SYN-ACK were seen, and then all of them: an
+ * unanswered SYN has negotiated nothing, Fast Open included. */
 static void add_options(const out_tree *out, const tcphs_conn *conn)
 {
     const tcphs_offer *client = &conn->offer[TCPHS_SIDE_CLIENT];
     const tcphs_offer *server = &conn->offer[TCPHS_SIDE_SERVER];
-    /* Negotiation needs both the SYN and the SYN-ACK. */
-    gboolean both = tcphs_conn_options_known(conn);
 
     if (client->offered & TCPHS_OFFER_MSS)
         add_uint(out, hf_tcphs_opt_mss_client, client->mss);
     if (server->offered & TCPHS_OFFER_MSS)
         add_uint(out, hf_tcphs_opt_mss_server, server->mss);
-    if (both)
-        add_uint(out, hf_tcphs_opt_mss_effective, tcphs_conn_mss_effective(conn));
     if (client->offered & TCPHS_OFFER_WSCALE)
         add_uint(out, hf_tcphs_opt_wscale_client, client->wscale);
     if (server->offered & TCPHS_OFFER_WSCALE)
         add_uint(out, hf_tcphs_opt_wscale_server, server->wscale);
-    if (both) {
-        add_boolean(out, hf_tcphs_opt_wscale, tcphs_conn_negotiated(conn, TCPHS_OFFER_WSCALE));
-        add_boolean(out, hf_tcphs_opt_sack, tcphs_conn_negotiated(conn, TCPHS_OFFER_SACK));
-        add_boolean(out, hf_tcphs_opt_timestamps, tcphs_conn_negotiated(conn, TCPHS_OFFER_TIMESTAMPS));
-        add_boolean(out, hf_tcphs_opt_ecn, tcphs_conn_negotiated(conn, TCPHS_OFFER_ECN));
-    }
-    if (client->offered & TCPHS_OFFER_SEEN)
-        add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
+    if (!tcphs_conn_options_known(conn))
+        return;
+    add_uint(out, hf_tcphs_opt_mss_effective, tcphs_conn_mss_effective(conn));
+    add_boolean(out, hf_tcphs_opt_wscale, tcphs_conn_negotiated(conn, TCPHS_OFFER_WSCALE));
+    add_boolean(out, hf_tcphs_opt_sack, tcphs_conn_negotiated(conn, TCPHS_OFFER_SACK));
+    add_boolean(out, hf_tcphs_opt_timestamps, tcphs_conn_negotiated(conn, TCPHS_OFFER_TIMESTAMPS));
+    add_boolean(out, hf_tcphs_opt_ecn, tcphs_conn_negotiated(conn, TCPHS_OFFER_ECN));
+    add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
 }
 
 static void add_counters(const out_tree *out, const tcphs_conn *conn)

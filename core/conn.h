@@ -158,7 +158,9 @@ bool tcphs_conn_irtt(const tcphs_conn *conn, int64_t *ns);
 bool tcphs_conn_syn_to_synack(const tcphs_conn *conn, int64_t *ns);
 bool tcphs_conn_synack_to_ack(const tcphs_conn *conn, int64_t *ns);
 
-/* Negotiated options; false when the SYN or the SYN-ACK is missing. */
+/* Negotiated options: verdicts on the SYN and SYN-ACK together, meaningful
+ * only when tcphs_conn_options_known() (both were seen); the tree, the
+ * table and the report show none of them otherwise. */
 bool tcphs_conn_options_known(const tcphs_conn *conn);
 uint16_t tcphs_conn_mss_effective(const tcphs_conn *conn);
 bool tcphs_conn_negotiated(const tcphs_conn *conn, uint8_t offer_bit);

@@ -38,7 +38,9 @@ static void format_seconds(char *buf, size_t size, int64_t ns)
     format_scaled(buf, size, ns, 1000000000u, 6);
 }
 
-/* The negotiated options as a short list: "WS,SACK,TS"; "-" for none. */
+/* The negotiated options as a short list: "WS,SACK,TS"; "-" for none, and
+ * for a connection whose SYN or SYN-ACK is missing (nothing was negotiated
+ * that tcphs saw; the same rule as the tree's tcphs.opt.* verdicts). */
 static void format_negotiated(char *buf, size_t size, const tcphs_conn *conn)
 {
     static const struct { uint8_t bit; const char *name; } options[] = {
@@ -48,9 +50,8 @@ static void format_negotiated(char *buf, size_t size, const tcphs_conn *conn)
     tcphs_strbuf out;
 
     tcphs_strbuf_init(&out, buf, size);
-    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
-        bool on = options[i].bit == TCPHS_OFFER_TFO || tcphs_conn_options_known(conn);
-        if (!on || !tcphs_conn_negotiated(conn, options[i].bit))
+    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]) && tcphs_conn_options_known(conn); i++) {
+        if (!tcphs_conn_negotiated(conn, options[i].bit))
             continue;
         tcphs_strbuf_separate(&out, ",");
         tcphs_strbuf_append(&out, options[i].name);
