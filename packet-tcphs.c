@@ -56,6 +56,7 @@ static int hf_tcphs_opt_sack = -1;
 static int hf_tcphs_opt_timestamps = -1;
 static int hf_tcphs_opt_ecn = -1;
 static int hf_tcphs_opt_tfo = -1;
+static int hf_tcphs_opt_ecn_mode = -1;
 static int hf_tcphs_close_initiator = -1;
 static int hf_tcphs_close_kind = -1;
 static int hf_tcphs_conn_state = -1;
@@ -540,7 +541,7 @@ static void add_handshake_timing(const out_tree *out, const tcphs_conn *conn)
 /* What each side offered is shown as soon as its SYN (or SYN-ACK) was
  * seen: mss_client, mss_server, wscale_client, wscale_server.  What the
  * connection uses is a verdict on the pair, so every negotiated option
- * (mss_effective, wscale, sack, timestamps, ecn, tfo) is shown only once
+ * (mss_effective, wscale, sack, timestamps, ecn, tfo, ecn_mode) is shown only once
  * both the SYN and the SYN-ACK were seen, and then all of them: an
  * unanswered SYN has negotiated nothing, Fast Open included. */
 static void add_options(const out_tree *out, const tcphs_conn *conn)
@@ -564,6 +565,7 @@ static void add_options(const out_tree *out, const tcphs_conn *conn)
     add_boolean(out, hf_tcphs_opt_timestamps, tcphs_conn_negotiated(conn, TCPHS_OFFER_TIMESTAMPS));
     add_boolean(out, hf_tcphs_opt_ecn, tcphs_conn_negotiated(conn, TCPHS_OFFER_ECN));
     add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
+    add_string(out, hf_tcphs_opt_ecn_mode, tcphs_ecn_mode_name(tcphs_conn_ecn_mode(conn)));
 }
 
 static void add_counters(const out_tree *out, const tcphs_conn *conn)
@@ -872,10 +874,14 @@ void proto_register_tcphs(void)
             "Both sides offered TCP timestamps", HFILL } },
         { &hf_tcphs_opt_ecn,
           { "ECN", "tcphs.opt.ecn", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "ECN was negotiated: ECN-setup SYN and SYN-ACK (RFC 3168)", HFILL } },
+            "ECN was negotiated, classic (RFC 3168) or accurate (RFC 9768): see tcphs.opt.ecn_mode", HFILL } },
         { &hf_tcphs_opt_tfo,
           { "TCP Fast Open", "tcphs.opt.tfo", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "The SYN carried data or a Fast Open cookie (RFC 7413)", HFILL } },
+            "The SYN carried data or a Fast Open cookie (RFC 7413); a cookie request alone is not Fast Open", HFILL } },
+        { &hf_tcphs_opt_ecn_mode,
+          { "ECN mode", "tcphs.opt.ecn_mode", FT_STRING, BASE_NONE, NULL, 0x0,
+            "ECN feedback the SYN and SYN-ACK agreed on: none, classic (RFC 3168) or accurate (AccECN, RFC 9768)",
+            HFILL } },
         { &hf_tcphs_close_initiator,
           { "Close initiator", "tcphs.close.initiator", FT_STRING, BASE_NONE, NULL, 0x0,
             "Who started the close: client, server, both (simultaneous close) or none", HFILL } },

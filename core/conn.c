@@ -83,12 +83,57 @@ static tcphs_side sender_side(const tcphs_conn *conn, const tcphs_segment *seg)
 
 /* ---- options ------------------------------------------------------------- */
 
-/* Remember what a SYN or SYN-ACK offered.  ECN setup is RFC 3168, 6.1.1:
- * the SYN carries ECE and CWR, the SYN-ACK ECE without CWR. */
+/* A segment's AE, CWR and ECE flags as a 3-bit number, the way RFC 9768's
+ * table 2 writes them (AE CWR ECE). */
+static uint8_t ecn_flags_of(const tcphs_segment *seg)
+{
+    return (uint8_t)((has_flag(seg, TCPHS_AE) ? 4 : 0) | (has_flag(seg, TCPHS_CWR) ? 2 : 0) |
+                     (has_flag(seg, TCPHS_ECE) ? 1 : 0));
+}
+
+/* The ECN vocabulary of the handshake: the feedback mode a SYN's flags and
+ * the SYN-ACK's answer agree on.  RFC 9768, 3.1.1, table 2, and RFC 3168,
+ * 6.1.1 (ECN-setup SYN: CWR and ECE; ECN-setup SYN-ACK: ECE without CWR).
+ * A pair not listed (no ECN asked for or given, or the "broken" 1 1 1
+ * answer) is none. */
+static const struct {
+    uint8_t syn, synack;          /* AE CWR ECE of the SYN and of the SYN-ACK */
+    tcphs_ecn_mode mode;
+} ecn_handshakes[] = {
+    { 07, 02, TCPHS_ECN_ACCURATE },  /* AccECN asked; 0 1 0: AccECN, the SYN arrived Not-ECT */
+    { 07, 03, TCPHS_ECN_ACCURATE },  /* 0 1 1: AccECN, the SYN arrived ECT(1) */
+    { 07, 04, TCPHS_ECN_ACCURATE },  /* 1 0 0: AccECN, the SYN arrived ECT(0) */
+    { 07, 06, TCPHS_ECN_ACCURATE },  /* 1 1 0: AccECN, the SYN arrived CE */
+    { 07, 01, TCPHS_ECN_CLASSIC  },  /* 0 0 1: the server speaks RFC 3168 only */
+    { 07, 05, TCPHS_ECN_CLASSIC  },  /* 1 0 1: a server of the historic ECN nonce (RFC 3540) */
+    { 03, 01, TCPHS_ECN_CLASSIC  },  /* RFC 3168: ECN-setup SYN and SYN-ACK */
+    { 03, 05, TCPHS_ECN_CLASSIC  },  /* the same with the nonce's NS (now AE) bit */
+};
+
+static tcphs_ecn_mode ecn_mode_of(uint8_t syn, uint8_t synack)
+{
+    for (size_t i = 0; i < sizeof(ecn_handshakes) / sizeof(ecn_handshakes[0]); i++) {
+        if (ecn_handshakes[i].syn == syn && ecn_handshakes[i].synack == synack)
+            return ecn_handshakes[i].mode;
+    }
+    return TCPHS_ECN_NONE;
+}
+
+/* Whether a SYN asks for ECN (CWR and ECE, with AE for AccECN) or a
+ * SYN-ACK gives it in some form (a row of the table above). */
+static bool offers_ecn(const tcphs_segment *seg)
+{
+    uint8_t flags = ecn_flags_of(seg);
+
+    if (!has_flag(seg, TCPHS_ACK))
+        return (flags & 03) == 03;
+    return ecn_mode_of(07, flags) != TCPHS_ECN_NONE;
+}
+
+/* Remember what a SYN or SYN-ACK offered. */
 static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
 {
     uint8_t offered = TCPHS_OFFER_SEEN;
-    bool ecn_setup;
 
     if (tcphs_segment_has(seg, TCPHS_OPT_MSS)) {
         offered |= TCPHS_OFFER_MSS;
@@ -102,12 +147,9 @@ static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
         offered |= TCPHS_OFFER_SACK;
     if (tcphs_segment_has(seg, TCPHS_OPT_TIMESTAMPS))
         offered |= TCPHS_OFFER_TIMESTAMPS;
-    if (has_flag(seg, TCPHS_ACK))
-        ecn_setup = has_flag(seg, TCPHS_ECE) && !has_flag(seg, TCPHS_CWR);
-    else
-        ecn_setup = has_flag(seg, TCPHS_ECE) && has_flag(seg, TCPHS_CWR);
-    if (ecn_setup)
+    if (offers_ecn(seg))
         offered |= TCPHS_OFFER_ECN;
+    offer->ecn_flags = ecn_flags_of(seg);
     /* RFC 7413, 4.2: Fast Open is a SYN with data or with a cookie; a SYN
      * with an empty cookie only asks for one (4.2.1), for a later connection. */
     if (!has_flag(seg, TCPHS_ACK) && (seg->len > 0 || tcphs_segment_has(seg, TCPHS_OPT_TFO_COOKIE)))
@@ -710,5 +752,15 @@ bool tcphs_conn_negotiated(const tcphs_conn *conn, uint8_t offer_bit)
 {
     if (offer_bit == TCPHS_OFFER_TFO)
         return (conn->offer[TCPHS_SIDE_CLIENT].offered & TCPHS_OFFER_TFO) != 0;
+    if (offer_bit == TCPHS_OFFER_ECN)
+        return tcphs_conn_ecn_mode(conn) != TCPHS_ECN_NONE;
     return (conn->offer[0].offered & offer_bit) && (conn->offer[1].offered & offer_bit);
+}
+
+/* The client's SYN asks, the server's SYN-ACK answers (the table above). */
+tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn)
+{
+    if (!tcphs_conn_options_known(conn))
+        return TCPHS_ECN_NONE;
+    return ecn_mode_of(conn->offer[TCPHS_SIDE_CLIENT].ecn_flags, conn->offer[TCPHS_SIDE_SERVER].ecn_flags);
 }

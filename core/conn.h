@@ -85,6 +85,7 @@ typedef struct {
     uint16_t mss;
     uint8_t  wscale;
     uint8_t  offered;        /* TCPHS_OFFER_* */
+    uint8_t  ecn_flags;      /* the segment's AE, CWR, ECE as bits 2, 1, 0 (RFC 9768, 3.1.1) */
 } tcphs_offer;
 
 enum {
@@ -93,7 +94,8 @@ enum {
     TCPHS_OFFER_WSCALE     = 1u << 2,
     TCPHS_OFFER_SACK       = 1u << 3,
     TCPHS_OFFER_TIMESTAMPS = 1u << 4,
-    TCPHS_OFFER_ECN        = 1u << 5,  /* RFC 3168 6.1.1: SYN with ECE+CWR, SYN-ACK with ECE */
+    TCPHS_OFFER_ECN        = 1u << 5,  /* ECN in either form (RFC 3168 6.1.1, RFC 9768 3.1.1);
+                                          negotiated: tcphs_conn_ecn_mode() != NONE */
     TCPHS_OFFER_TFO        = 1u << 6,  /* SYN carried data or a Fast Open cookie */
     TCPHS_OFFER_IPV6       = 1u << 7   /* the SYN went over IPv6 (default MSS 1220) */
 };
@@ -164,5 +166,6 @@ bool tcphs_conn_synack_to_ack(const tcphs_conn *conn, int64_t *ns);
 bool tcphs_conn_options_known(const tcphs_conn *conn);
 uint16_t tcphs_conn_mss_effective(const tcphs_conn *conn);
 bool tcphs_conn_negotiated(const tcphs_conn *conn, uint8_t offer_bit);
+tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn);
 
 #endif /* TCPHS_CONN_H */

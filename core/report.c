@@ -51,10 +51,12 @@ static void format_negotiated(char *buf, size_t size, const tcphs_conn *conn)
 
     tcphs_strbuf_init(&out, buf, size);
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]) && tcphs_conn_options_known(conn); i++) {
+        bool accurate = options[i].bit == TCPHS_OFFER_ECN && tcphs_conn_ecn_mode(conn) == TCPHS_ECN_ACCURATE;
+
         if (!tcphs_conn_negotiated(conn, options[i].bit))
             continue;
         tcphs_strbuf_separate(&out, ",");
-        tcphs_strbuf_append(&out, options[i].name);
+        tcphs_strbuf_append(&out, accurate ? "AccECN" : options[i].name);
     }
     if (tcphs_strbuf_empty(&out))
         tcphs_strbuf_append(&out, "-");

@@ -70,6 +70,12 @@ static const char *const close_kind_words[TCPHS_CLOSE_KIND_COUNT] = {
     [TCPHS_CLOSE_RESET]    = "reset",
 };
 
+static const char *const ecn_mode_words[TCPHS_ECN_MODE_COUNT] = {
+    [TCPHS_ECN_NONE]     = "none",
+    [TCPHS_ECN_CLASSIC]  = "classic",
+    [TCPHS_ECN_ACCURATE] = "accurate",
+};
+
 const char *tcphs_phase_name(tcphs_phase phase) { return WORD_AT(phase_words, phase); }
 const char *tcphs_event_name(tcphs_event event) { return WORD_AT(event_words, event); }
 const char *tcphs_side_name(tcphs_side side) { return WORD_AT(side_words, side); }
@@ -81,3 +87,5 @@ const char *tcphs_close_initiator_name(tcphs_close_initiator initiator)
 }
 
 const char *tcphs_close_kind_name(tcphs_close_kind kind) { return WORD_AT(close_kind_words, kind); }
+
+const char *tcphs_ecn_mode_name(tcphs_ecn_mode mode) { return WORD_AT(ecn_mode_words, mode); }

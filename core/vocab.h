@@ -70,11 +70,20 @@ typedef enum {
     TCPHS_CLOSE_KIND_COUNT
 } tcphs_close_kind;
 
+/* The ECN feedback the SYN and SYN-ACK agreed on, tcphs.opt.ecn_mode. */
+typedef enum {
+    TCPHS_ECN_NONE = 0,
+    TCPHS_ECN_CLASSIC,           /* RFC 3168: one congestion signal per RTT (ECE until CWR) */
+    TCPHS_ECN_ACCURATE,          /* RFC 9768: AccECN, a counter of CE marks in AE, CWR, ECE */
+    TCPHS_ECN_MODE_COUNT
+} tcphs_ecn_mode;
+
 const char *tcphs_phase_name(tcphs_phase phase);
 const char *tcphs_event_name(tcphs_event event);
 const char *tcphs_side_name(tcphs_side side);
 const char *tcphs_hs_verdict_name(tcphs_hs_verdict verdict);
 const char *tcphs_close_initiator_name(tcphs_close_initiator initiator);
 const char *tcphs_close_kind_name(tcphs_close_kind kind);
+const char *tcphs_ecn_mode_name(tcphs_ecn_mode mode);
 
 #endif /* TCPHS_VOCAB_H */

@@ -538,6 +538,42 @@ static void test_options(void)
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
 }
 
+/* RFC 9768, 3.1.1, table 2: an AccECN SYN (AE, CWR, ECE) and the SYN-ACK's
+ * answer decide the ECN feedback mode; RFC 3168, 6.1.1 the classic one. */
+static void test_ecn_modes(void)
+{
+    enum { AE = TCPHS_AE, CWR = TCPHS_CWR, ECE = TCPHS_ECE };
+    static const struct {
+        uint16_t syn, synack;
+        tcphs_ecn_mode mode;
+    } cases[] = {
+        { AE | CWR | ECE, CWR,            TCPHS_ECN_ACCURATE },  /* SYN arrived Not-ECT */
+        { AE | CWR | ECE, CWR | ECE,      TCPHS_ECN_ACCURATE },  /* ECT(1) */
+        { AE | CWR | ECE, AE,             TCPHS_ECN_ACCURATE },  /* ECT(0) */
+        { AE | CWR | ECE, AE | CWR,       TCPHS_ECN_ACCURATE },  /* CE */
+        { AE | CWR | ECE, ECE,            TCPHS_ECN_CLASSIC },   /* an RFC 3168 server */
+        { AE | CWR | ECE, 0,              TCPHS_ECN_NONE },
+        { AE | CWR | ECE, AE | CWR | ECE, TCPHS_ECN_NONE },      /* "broken" */
+        { CWR | ECE,      ECE,            TCPHS_ECN_CLASSIC },
+        { CWR | ECE,      CWR,            TCPHS_ECN_NONE },      /* no AccECN answer to a classic SYN */
+        { 0,              ECE,            TCPHS_ECN_NONE },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        capture cap;
+
+        capture_start(&cap);
+        feed(&cap, CLIENT, SYN | cases[i].syn, X, 0, 0);
+        CHECK_INT(tcphs_conn_ecn_mode(&cap.conn), TCPHS_ECN_NONE);   /* nothing agreed yet */
+        feed(&cap, SERVER, SYN | ACK | cases[i].synack, Y, X + 1, 0);
+        CHECK_INT(tcphs_conn_ecn_mode(&cap.conn), cases[i].mode);
+        CHECK_INT(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN), cases[i].mode != TCPHS_ECN_NONE);
+    }
+    CHECK_STR(tcphs_ecn_mode_name(TCPHS_ECN_ACCURATE), "accurate");
+    CHECK_STR(tcphs_ecn_mode_name(TCPHS_ECN_CLASSIC), "classic");
+    CHECK_STR(tcphs_ecn_mode_name(TCPHS_ECN_NONE), "none");
+}
+
 /* RFC 9293, 3.7.1: a side that sent no MSS option counts as 1220 over IPv6. */
 static void test_default_mss_ipv6_and_tfo(void)
 {
@@ -685,6 +721,7 @@ int main(void)
     test_synack_retransmission();
     test_data_before_handshake();
     test_options();
+    test_ecn_modes();
     test_default_mss_ipv6_and_tfo();
     test_fast_open_acks();
     test_fast_open_cookie_request();
