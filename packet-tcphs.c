@@ -58,6 +58,7 @@ static int hf_tcphs_opt_sack = -1;
 static int hf_tcphs_opt_timestamps = -1;
 static int hf_tcphs_opt_ecn = -1;
 static int hf_tcphs_opt_tfo = -1;
+static int hf_tcphs_opt_ecn_mode = -1;
 static int hf_tcphs_close_initiator = -1;
 static int hf_tcphs_close_kind = -1;
 static int hf_tcphs_conn_state = -1;
@@ -274,8 +275,8 @@ static void take_field(layer_reading *reading, const source_field *src, field_in
     case SRC_TIMESTAMPS:  seg->have |= TCPHS_OPT_TIMESTAMPS; break;
     case SRC_MSS:         seg->mss = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_MSS; break;
     case SRC_WSCALE_SHIFT: seg->wscale = (guint8)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_WSCALE; break;
-    case SRC_TFO_COOKIE:
-    case SRC_TFO_REQUEST: seg->have |= TCPHS_OPT_TFO; break;
+    case SRC_TFO_COOKIE:  seg->have |= TCPHS_OPT_TFO_COOKIE; break;
+    case SRC_TFO_REQUEST: seg->have |= TCPHS_OPT_TFO_REQUEST; break;
     case SRC_KEEP_ALIVE:  seg->have |= TCPHS_KEEP_ALIVE; break;
     case SRC_KEEP_ALIVE_ACK: seg->have |= TCPHS_KEEP_ALIVE_ACK; break;
     case SRC_RETRANSMISSION: seg->have |= TCPHS_RETRANSMISSION; break;
@@ -551,31 +552,34 @@ static void add_handshake_timing(const out_tree *out, const tcphs_conn *conn)
         add_time(out, hf_tcphs_hs_synack_to_ack, ns);
 }
 
+/* What each side offered is shown as soon as its SYN (or SYN-ACK) was
+ * seen: mss_client, mss_server, wscale_client, wscale_server.  What the
+ * connection uses is a verdict on the pair, so every negotiated option
+ * (mss_effective, wscale, sack, timestamps, ecn, tfo, ecn_mode) is shown only once
+ * both the SYN and the SYN-ACK were seen, and then all of them: an
+ * unanswered SYN has negotiated nothing, Fast Open included. */
 static void add_options(const out_tree *out, const tcphs_conn *conn)
 {
     const tcphs_offer *client = &conn->offer[TCPHS_SIDE_CLIENT];
     const tcphs_offer *server = &conn->offer[TCPHS_SIDE_SERVER];
-    /* Negotiation needs both the SYN and the SYN-ACK. */
-    gboolean both = tcphs_conn_options_known(conn);
 
     if (client->offered & TCPHS_OFFER_MSS)
         add_uint(out, hf_tcphs_opt_mss_client, client->mss);
     if (server->offered & TCPHS_OFFER_MSS)
         add_uint(out, hf_tcphs_opt_mss_server, server->mss);
-    if (both)
-        add_uint(out, hf_tcphs_opt_mss_effective, tcphs_conn_mss_effective(conn));
     if (client->offered & TCPHS_OFFER_WSCALE)
         add_uint(out, hf_tcphs_opt_wscale_client, client->wscale);
     if (server->offered & TCPHS_OFFER_WSCALE)
         add_uint(out, hf_tcphs_opt_wscale_server, server->wscale);
-    if (both) {
-        add_boolean(out, hf_tcphs_opt_wscale, tcphs_conn_negotiated(conn, TCPHS_OFFER_WSCALE));
-        add_boolean(out, hf_tcphs_opt_sack, tcphs_conn_negotiated(conn, TCPHS_OFFER_SACK));
-        add_boolean(out, hf_tcphs_opt_timestamps, tcphs_conn_negotiated(conn, TCPHS_OFFER_TIMESTAMPS));
-        add_boolean(out, hf_tcphs_opt_ecn, tcphs_conn_negotiated(conn, TCPHS_OFFER_ECN));
-    }
-    if (client->offered & TCPHS_OFFER_SEEN)
-        add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
+    if (!tcphs_conn_options_known(conn))
+        return;
+    add_uint(out, hf_tcphs_opt_mss_effective, tcphs_conn_mss_effective(conn));
+    add_boolean(out, hf_tcphs_opt_wscale, tcphs_conn_negotiated(conn, TCPHS_OFFER_WSCALE));
+    add_boolean(out, hf_tcphs_opt_sack, tcphs_conn_negotiated(conn, TCPHS_OFFER_SACK));
+    add_boolean(out, hf_tcphs_opt_timestamps, tcphs_conn_negotiated(conn, TCPHS_OFFER_TIMESTAMPS));
+    add_boolean(out, hf_tcphs_opt_ecn, tcphs_conn_negotiated(conn, TCPHS_OFFER_ECN));
+    add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
+    add_string(out, hf_tcphs_opt_ecn_mode, tcphs_ecn_mode_name(tcphs_conn_ecn_mode(conn)));
 }
 
 static void add_counters(const out_tree *out, const tcphs_conn *conn)
@@ -713,13 +717,59 @@ static void add_state(const out_tree *out, int hf, const tcphs_record *rec, tcph
                                                          tcphs_state_name(before), word));
 }
 
+/* ---- expert infos ------------------------------------------------------------ */
+
+/* The message of an expert info that names values of its segment. */
+typedef void (*expert_message)(char *buf, size_t size, const tcphs_record *rec);
+
+static void message_synack_bad_ack(char *buf, size_t size, const tcphs_record *rec)
+{
+    g_snprintf(buf, (gulong)size, "SYN-ACK acknowledges %u, expected client ISN + 1 = %u",
+               rec->ack, rec->isn_client + 1);
+}
+
+static void message_hs_ack_bad_ack(char *buf, size_t size, const tcphs_record *rec)
+{
+    g_snprintf(buf, (gulong)size, "Handshake ACK acknowledges %u, expected server ISN + 1 = %u",
+               rec->ack, rec->isn_server + 1);
+}
+
+static void message_syn_retransmitted(char *buf, size_t size, const tcphs_record *rec)
+{
+    g_snprintf(buf, (gulong)size, "SYN retransmitted (%u)", rec->retransmission);
+}
+
+/* Anomaly bit -> expert info, one row each, in the manner of Suricata's
+ * decode-events table: a new anomaly is one row here and one in ei[].
+ * message NULL: the expert info's registered summary. */
+static const struct {
+    guint16 anomaly;            /* TCPHS_ANOMALY_* */
+    expert_field *ei;
+    expert_message message;
+} anomaly_experts[] = {
+    { TCPHS_ANOMALY_SYNACK_BAD_ACK,    &ei_tcphs_synack_bad_ack,        message_synack_bad_ack },
+    { TCPHS_ANOMALY_HS_ACK_BAD_ACK,    &ei_tcphs_hs_ack_bad_ack,        message_hs_ack_bad_ack },
+    { TCPHS_ANOMALY_SYN_RETRANSMITTED, &ei_tcphs_syn_retransmitted,     message_syn_retransmitted },
+    { TCPHS_ANOMALY_REFUSED,           &ei_tcphs_refused,               NULL },
+    { TCPHS_ANOMALY_ABORTED,           &ei_tcphs_aborted,               NULL },
+    { TCPHS_ANOMALY_SIMULTANEOUS_OPEN, &ei_tcphs_simultaneous_open,     NULL },
+    { TCPHS_ANOMALY_MIDSTREAM_START,   &ei_tcphs_midstream,             NULL },
+    { TCPHS_ANOMALY_DATA_BEFORE_HS,    &ei_tcphs_data_before_handshake, NULL },
+    { TCPHS_ANOMALY_RST_AFTER_DATA,    &ei_tcphs_rst_after_data,        NULL },
+    { TCPHS_ANOMALY_FIN_AFTER_RST,     &ei_tcphs_fin_after_rst,         NULL },
+    { TCPHS_ANOMALY_DATA_AFTER_RST,    &ei_tcphs_data_after_rst,        NULL },
+};
+
+/* Longest expert message, NUL included. */
+#define EXPERT_MESSAGE_MAX 96
+
 /* Expert infos of a record: on the segment's tcphs item (and the
  * connection item) when they are shown, else on no item, so that the Expert
  * Information dialog, which re-reads packets without a tree, and
  * _ws.expert filters still see them. */
 static void add_experts(packet_info *pinfo, proto_item *ti, proto_item *connection, const tcphs_record *rec)
 {
-    guint16 a = rec->anomalies;
+    char message[EXPERT_MESSAGE_MAX];
 
     /* An unanswered SYN is a verdict on the whole capture: say so only once
      * it has all been read, or one-pass tshark would flag every SYN. */
@@ -727,33 +777,16 @@ static void add_experts(packet_info *pinfo, proto_item *ti, proto_item *connecti
         tcphs_conn_hs_verdict(rec->conn) == TCPHS_HS_UNANSWERED)
         expert_add_info(pinfo, connection, &ei_tcphs_syn_unanswered);
 
-    if (a & TCPHS_ANOMALY_SYNACK_BAD_ACK)
-        expert_add_info_format(pinfo, ti, &ei_tcphs_synack_bad_ack,
-                               "SYN-ACK acknowledges %u, expected client ISN + 1 = %u",
-                               rec->ack, rec->isn_client + 1);
-    if (a & TCPHS_ANOMALY_HS_ACK_BAD_ACK)
-        expert_add_info_format(pinfo, ti, &ei_tcphs_hs_ack_bad_ack,
-                               "Handshake ACK acknowledges %u, expected server ISN + 1 = %u",
-                               rec->ack, rec->isn_server + 1);
-    if (a & TCPHS_ANOMALY_SYN_RETRANSMITTED)
-        expert_add_info_format(pinfo, ti, &ei_tcphs_syn_retransmitted,
-                               "SYN retransmitted (%u)", rec->retransmission);
-    if (a & TCPHS_ANOMALY_REFUSED)
-        expert_add_info(pinfo, ti, &ei_tcphs_refused);
-    if (a & TCPHS_ANOMALY_ABORTED)
-        expert_add_info(pinfo, ti, &ei_tcphs_aborted);
-    if (a & TCPHS_ANOMALY_SIMULTANEOUS_OPEN)
-        expert_add_info(pinfo, ti, &ei_tcphs_simultaneous_open);
-    if (a & TCPHS_ANOMALY_MIDSTREAM_START)
-        expert_add_info(pinfo, ti, &ei_tcphs_midstream);
-    if (a & TCPHS_ANOMALY_DATA_BEFORE_HS)
-        expert_add_info(pinfo, ti, &ei_tcphs_data_before_handshake);
-    if (a & TCPHS_ANOMALY_RST_AFTER_DATA)
-        expert_add_info(pinfo, ti, &ei_tcphs_rst_after_data);
-    if (a & TCPHS_ANOMALY_FIN_AFTER_RST)
-        expert_add_info(pinfo, ti, &ei_tcphs_fin_after_rst);
-    if (a & TCPHS_ANOMALY_DATA_AFTER_RST)
-        expert_add_info(pinfo, ti, &ei_tcphs_data_after_rst);
+    for (size_t i = 0; i < G_N_ELEMENTS(anomaly_experts); i++) {
+        if (!(rec->anomalies & anomaly_experts[i].anomaly))
+            continue;
+        if (anomaly_experts[i].message) {
+            anomaly_experts[i].message(message, sizeof(message), rec);
+            expert_add_info_format(pinfo, ti, anomaly_experts[i].ei, "%s", message);
+        } else {
+            expert_add_info(pinfo, ti, anomaly_experts[i].ei);
+        }
+    }
 }
 
 static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcphs_record *rec)
@@ -961,10 +994,14 @@ void proto_register_tcphs(void)
             "Both sides offered TCP timestamps", HFILL } },
         { &hf_tcphs_opt_ecn,
           { "ECN", "tcphs.opt.ecn", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "ECN was negotiated: ECN-setup SYN and SYN-ACK (RFC 3168)", HFILL } },
+            "ECN was negotiated, classic (RFC 3168) or accurate (RFC 9768): see tcphs.opt.ecn_mode", HFILL } },
         { &hf_tcphs_opt_tfo,
           { "TCP Fast Open", "tcphs.opt.tfo", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "The SYN carried data or a Fast Open cookie (RFC 7413)", HFILL } },
+            "The SYN carried data or a Fast Open cookie (RFC 7413); a cookie request alone is not Fast Open", HFILL } },
+        { &hf_tcphs_opt_ecn_mode,
+          { "ECN mode", "tcphs.opt.ecn_mode", FT_STRING, BASE_NONE, NULL, 0x0,
+            "ECN feedback the SYN and SYN-ACK agreed on: none, classic (RFC 3168) or accurate (AccECN, RFC 9768)",
+            HFILL } },
         { &hf_tcphs_close_initiator,
           { "Close initiator", "tcphs.close.initiator", FT_STRING, BASE_NONE, NULL, 0x0,
             "Who started the close: client, server, both (simultaneous close) or none", HFILL } },

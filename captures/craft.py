@@ -139,6 +139,9 @@ RST = 0x04
 PSH = 0x08
 ACK = 0x10
 URG = 0x20
+ECE = 0x40
+CWR = 0x80
+AE = 0x100           # RFC 9768: the bit after the data offset, once NS
 
 
 def option_mss(mss):
@@ -155,6 +158,17 @@ def option_timestamps(tsval, tsecr):
 
 def option_window_scale(shift):
     return struct.pack("!BBB", 3, 3, shift)
+
+
+def option_fast_open(cookie=b""):
+    """TCP Fast Open option, kind 34 (RFC 7413, 4.1.1): with a cookie, or
+    without one (length 2) to ask the server for a cookie; padded with two
+    NOPs in front to a whole 32-bit word."""
+    return OPTION_NOP + OPTION_NOP + struct.pack("!BB", 34, 2 + len(cookie)) + \
+        cookie
+
+
+TFO_COOKIE = bytes.fromhex("5c2a91e07b3d48f6")    # 8 bytes, the server's
 
 
 def linux_syn_options(mss, tsval, tsecr, window_shift):
@@ -185,7 +199,8 @@ def tcp_segment(src, dst, sport, dport, seq, ack, flags, window,
     assert len(options) % 4 == 0, "options must fill whole 32-bit words"
     data_offset = (20 + len(options)) // 4
     header = struct.pack("!HHIIBBHHH", sport, dport, seq, ack,
-                         data_offset << 4, flags, window, 0, urgent) + options
+                         (data_offset << 4) | (flags >> 8), flags & 0xFF,
+                         window, 0, urgent) + options
     segment = header + payload
     checksum = internet_checksum(
         pseudo_header(src, dst, PROTO_TCP, len(segment)) + segment)
@@ -1113,6 +1128,131 @@ def odd_icmp_midconnection():
     return t
 
 
+# --------------------------------------- Fast Open, split handshake, ECN
+
+TFO_REQUEST = b"GET /tf HTTP/1.0\r\n\r\n"     # 20 bytes, fits in the SYN
+
+
+def fast_open_syn(conn, cookie):
+    """The options of the client's SYN: Linux's and a Fast Open option."""
+    return conn.default_options(conn.client, SYN) + option_fast_open(cookie)
+
+
+def tfo_accepted():
+    """TCP Fast Open (RFC 7413, 4.2): the client's SYN carries its cookie
+    and a 20-byte request; the server accepts both, so its SYN-ACK
+    acknowledges the data too (ack = ISN + 1 + 20), and its reply follows."""
+    t = Trace()
+    conn = fresh_connection(t, 51790, 0x2B7C4E19, 0x8D15A3F6)
+    conn.send(conn.client, SYN, TFO_REQUEST,
+              options=fast_open_syn(conn, TFO_COOKIE))
+    t.wait(RTT)
+    conn.send(conn.server, SYN | ACK)
+    t.wait(TURN)
+    conn.send(conn.client, ACK)
+    t.wait(SERVER_WORK)
+    conn.send(conn.server, PSH | ACK, REPLY)
+    t.wait(TURN)
+    conn.send(conn.client, ACK)
+    close_four_way(conn, conn.client)
+    return t
+
+
+def tfo_not_accepted():
+    """The same SYN, but the server does not accept the data (its cookie
+    is stale, RFC 7413 4.2): the SYN-ACK acknowledges only the SYN
+    (ack = ISN + 1) and the client sends the 20 bytes again with its
+    handshake ACK."""
+    t = Trace()
+    conn = fresh_connection(t, 51796, 0x6E09D2B4, 0x15C7F83A)
+    client, server = conn.client, conn.server
+    ts_of_syn = conn.tsval(client)
+    conn.send(client, SYN, TFO_REQUEST,
+              options=fast_open_syn(conn, TFO_COOKIE),
+              delivered=False)
+    server.rcv_nxt = seq_add(client.isn, 1)     # the SYN, not its data
+    server.ts_recent = ts_of_syn
+    t.wait(RTT)
+    conn.send(server, SYN | ACK)
+    t.wait(TURN)
+    conn.send(client, PSH | ACK, TFO_REQUEST, seq=seq_add(client.isn, 1))
+    t.wait(RTT + SERVER_WORK)
+    conn.send(server, PSH | ACK, REPLY)
+    t.wait(TURN)
+    conn.send(client, ACK)
+    close_four_way(conn, conn.client)
+    return t
+
+
+def tfo_cookie_request():
+    """A first connection with Fast Open (RFC 7413, 4.1.1 and 4.2.1): the
+    SYN carries an empty Fast Open option, a cookie request, and no data;
+    the SYN-ACK brings the cookie for the next connection.  Not Fast Open
+    itself."""
+    t = Trace()
+    conn = fresh_connection(t, 51802, 0x93AD5C27, 0x4F2B8E61)
+    conn.send(conn.client, SYN, options=fast_open_syn(conn, b""))
+    t.wait(RTT)
+    options = conn.default_options(conn.server, SYN | ACK) + \
+        option_fast_open(TFO_COOKIE)
+    conn.send(conn.server, SYN | ACK, options=options)
+    t.wait(TURN)
+    conn.send(conn.client, ACK)
+    request_reply(conn)
+    close_four_way(conn, conn.client)
+    return t
+
+
+def split_handshake():
+    """The "split handshake" (Beardsley and Qian, 2010): the server answers
+    the client's SYN with a bare SYN of its own; the client, in SYN-SENT,
+    takes it for a simultaneous open (RFC 9293, 3.5, figure 8) and answers
+    with SYN-ACK, which the server acknowledges.  Then a request, a reply,
+    and the server resets the connection."""
+    t = Trace()
+    conn = fresh_connection(t, 51808, 0x3E8A16C5, 0xB47D09E2)
+    client, server = conn.client, conn.server
+    conn.send(client, SYN, delivered=False)     # the server keeps no state
+    t.wait(RTT)
+    conn.send(server, SYN)
+    t.wait(TURN)
+    conn.send(client, SYN | ACK, seq=client.isn)
+    t.wait(RTT)
+    conn.send(server, ACK)
+    request_reply(conn)
+    t.wait(8200)
+    conn.send(server, RST | ACK)
+    return t
+
+
+def accurate_ecn():
+    """Accurate ECN (RFC 9768, 3.1.1): the SYN sets AE, CWR and ECE; the
+    server supports AccECN and answers with the codepoint for a SYN that
+    arrived Not-ECT (AE 0, CWR 1, ECE 0).  Later segments carry the ACE
+    counter in AE, CWR, ECE: its initial value 5 (RFC 9768, 3.2.2.1:
+    0 1 0 -> 1 0 1 after the SYN-ACK)."""
+    t = Trace()
+    conn = fresh_connection(t, 51814, 0x7C2F5E90, 0x0AD4B731)
+    conn.send(conn.client, SYN | AE | CWR | ECE)
+    t.wait(RTT)
+    conn.send(conn.server, SYN | ACK | CWR)
+    t.wait(TURN)
+    conn.send(conn.client, ACK | AE | ECE)
+    t.wait(120)
+    conn.send(conn.client, PSH | ACK | AE | ECE, REQUEST)
+    t.wait(RTT + SERVER_WORK)
+    conn.send(conn.server, PSH | ACK | AE | ECE, REPLY)
+    t.wait(TURN)
+    conn.send(conn.client, ACK | AE | ECE)
+    t.wait(40000)
+    conn.send(conn.client, FIN | ACK | AE | ECE)
+    t.wait(RTT)
+    conn.send(conn.server, FIN | ACK | AE | ECE)
+    t.wait(TURN)
+    conn.send(conn.client, ACK | AE | ECE)
+    return t
+
+
 CRAFTED = [
     ("syn-unanswered.pcap", syn_unanswered),
     ("syn-lost-once.pcap", syn_lost_once),
@@ -1137,6 +1277,11 @@ CRAFTED = [
     ("odd-two-tcp-layers.pcap", odd_two_tcp_layers),
     ("odd-non-tcp.pcap", odd_non_tcp),
     ("odd-icmp-midconnection.pcap", odd_icmp_midconnection),
+    ("tfo-accepted.pcap", tfo_accepted),
+    ("tfo-not-accepted.pcap", tfo_not_accepted),
+    ("tfo-cookie-request.pcap", tfo_cookie_request),
+    ("split-handshake.pcap", split_handshake),
+    ("accurate-ecn.pcap", accurate_ecn),
 ]
 
 

@@ -84,12 +84,57 @@ static tcphs_side sender_side(const tcphs_conn *conn, const tcphs_segment *seg)
 
 /* ---- options ------------------------------------------------------------- */
 
-/* Remember what a SYN or SYN-ACK offered.  ECN setup is RFC 3168, 6.1.1:
- * the SYN carries ECE and CWR, the SYN-ACK ECE without CWR. */
+/* A segment's AE, CWR and ECE flags as a 3-bit number, the way RFC 9768's
+ * table 2 writes them (AE CWR ECE). */
+static uint8_t ecn_flags_of(const tcphs_segment *seg)
+{
+    return (uint8_t)((has_flag(seg, TCPHS_AE) ? 4 : 0) | (has_flag(seg, TCPHS_CWR) ? 2 : 0) |
+                     (has_flag(seg, TCPHS_ECE) ? 1 : 0));
+}
+
+/* The ECN vocabulary of the handshake: the feedback mode a SYN's flags and
+ * the SYN-ACK's answer agree on.  RFC 9768, 3.1.1, table 2, and RFC 3168,
+ * 6.1.1 (ECN-setup SYN: CWR and ECE; ECN-setup SYN-ACK: ECE without CWR).
+ * A pair not listed (no ECN asked for or given, or the "broken" 1 1 1
+ * answer) is none. */
+static const struct {
+    uint8_t syn, synack;          /* AE CWR ECE of the SYN and of the SYN-ACK */
+    tcphs_ecn_mode mode;
+} ecn_handshakes[] = {
+    { 07, 02, TCPHS_ECN_ACCURATE },  /* AccECN asked; 0 1 0: AccECN, the SYN arrived Not-ECT */
+    { 07, 03, TCPHS_ECN_ACCURATE },  /* 0 1 1: AccECN, the SYN arrived ECT(1) */
+    { 07, 04, TCPHS_ECN_ACCURATE },  /* 1 0 0: AccECN, the SYN arrived ECT(0) */
+    { 07, 06, TCPHS_ECN_ACCURATE },  /* 1 1 0: AccECN, the SYN arrived CE */
+    { 07, 01, TCPHS_ECN_CLASSIC  },  /* 0 0 1: the server speaks RFC 3168 only */
+    { 07, 05, TCPHS_ECN_CLASSIC  },  /* 1 0 1: a server of the historic ECN nonce (RFC 3540) */
+    { 03, 01, TCPHS_ECN_CLASSIC  },  /* RFC 3168: ECN-setup SYN and SYN-ACK */
+    { 03, 05, TCPHS_ECN_CLASSIC  },  /* the same with the nonce's NS (now AE) bit */
+};
+
+static tcphs_ecn_mode ecn_mode_of(uint8_t syn, uint8_t synack)
+{
+    for (size_t i = 0; i < sizeof(ecn_handshakes) / sizeof(ecn_handshakes[0]); i++) {
+        if (ecn_handshakes[i].syn == syn && ecn_handshakes[i].synack == synack)
+            return ecn_handshakes[i].mode;
+    }
+    return TCPHS_ECN_NONE;
+}
+
+/* Whether a SYN asks for ECN (CWR and ECE, with AE for AccECN) or a
+ * SYN-ACK gives it in some form (a row of the table above). */
+static bool offers_ecn(const tcphs_segment *seg)
+{
+    uint8_t flags = ecn_flags_of(seg);
+
+    if (!has_flag(seg, TCPHS_ACK))
+        return (flags & 03) == 03;
+    return ecn_mode_of(07, flags) != TCPHS_ECN_NONE;
+}
+
+/* Remember what a SYN or SYN-ACK offered. */
 static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
 {
     uint8_t offered = TCPHS_OFFER_SEEN;
-    bool ecn_setup;
 
     if (tcphs_segment_has(seg, TCPHS_OPT_MSS)) {
         offered |= TCPHS_OFFER_MSS;
@@ -103,14 +148,12 @@ static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
         offered |= TCPHS_OFFER_SACK;
     if (tcphs_segment_has(seg, TCPHS_OPT_TIMESTAMPS))
         offered |= TCPHS_OFFER_TIMESTAMPS;
-    if (has_flag(seg, TCPHS_ACK))
-        ecn_setup = has_flag(seg, TCPHS_ECE) && !has_flag(seg, TCPHS_CWR);
-    else
-        ecn_setup = has_flag(seg, TCPHS_ECE) && has_flag(seg, TCPHS_CWR);
-    if (ecn_setup)
+    if (offers_ecn(seg))
         offered |= TCPHS_OFFER_ECN;
-    /* RFC 7413: a SYN with data or a Fast Open cookie (request) uses TFO. */
-    if (!has_flag(seg, TCPHS_ACK) && (seg->len > 0 || tcphs_segment_has(seg, TCPHS_OPT_TFO)))
+    offer->ecn_flags = ecn_flags_of(seg);
+    /* RFC 7413, 4.2: Fast Open is a SYN with data or with a cookie; a SYN
+     * with an empty cookie only asks for one (4.2.1), for a later connection. */
+    if (!has_flag(seg, TCPHS_ACK) && (seg->len > 0 || tcphs_segment_has(seg, TCPHS_OPT_TFO_COOKIE)))
         offered |= TCPHS_OFFER_TFO;
     if (seg->src.addr.family == 6)
         offered |= TCPHS_OFFER_IPV6;
@@ -144,6 +187,7 @@ static void on_client_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_reco
         return;
     }
     client->syn_seq = seg->seq;
+    client->syn_len = seg->len;
     client->isn_known = 1;
     client->isn_derived = 0;
     record_offer(&conn->offer[TCPHS_SIDE_CLIENT], seg);
@@ -162,6 +206,7 @@ static void on_server_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_reco
         return;
     }
     server->syn_seq = seg->seq;
+    server->syn_len = seg->len;
     server->isn_known = 1;
     record_offer(&conn->offer[TCPHS_SIDE_SERVER], seg);
     rec->event = TCPHS_EVENT_SYN;
@@ -170,7 +215,18 @@ static void on_server_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_reco
     conn->hs_state = TCPHS_HSS_SIMULTANEOUS;
 }
 
-/* A SYN-ACK from `side`.  Returns whether its ack is the peer's ISN + 1;
+/* RFC 9293, 3.10.7.3 (SYN-SENT) and 3.10.7.4 (SYN-RECEIVED): an ack of a
+ * SYN is acceptable when SND.UNA < SEG.ACK =< SND.NXT, that is ISN < ack
+ * =< ISN + 1 + the data the SYN carried.  Without data that is ack = ISN + 1;
+ * with Fast Open data (RFC 7413, 4.2) ISN + 1 means the data was not
+ * accepted and ISN + 1 + len that it was: both are correct. */
+static bool acks_syn(uint32_t ack, const tcphs_side_state *syn_sender)
+{
+    return tcphs_seq_gt(ack, syn_sender->syn_seq) &&
+           tcphs_seq_le(ack, syn_sender->syn_seq + 1 + syn_sender->syn_len);
+}
+
+/* A SYN-ACK from `side`.  Returns whether it acknowledges the peer's SYN;
  * true also when that cannot be checked (the peer's ISN is unknown, and is
  * then derived from this ack). */
 static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
@@ -186,6 +242,7 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
         return true;
     }
     self->syn_seq = seg->seq;
+    self->syn_len = seg->len;
     self->isn_known = 1;
     self->synack_sent = 1;
     /* In a simultaneous open each side's options came with its bare SYN. */
@@ -200,7 +257,7 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
     if (!carries_ack(seg))
         return true;
     if (peer->isn_known && !peer->isn_derived) {
-        ack_ok = seg->ack == peer->syn_seq + 1;
+        ack_ok = acks_syn(seg->ack, peer);
         set_ack_check(rec, ack_ok);
         if (!ack_ok)
             rec->anomalies |= TCPHS_ANOMALY_SYNACK_BAD_ACK;
@@ -213,11 +270,14 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
     return ack_ok;
 }
 
-/* The client's segment that completes the handshake (RFC 9293, 3.5: the
- * third segment, which may carry data). */
-static void on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
+/* The segment that completes the handshake (RFC 9293, 3.5: the third
+ * segment, which may carry data): it acknowledges the peer's SYN-ACK.  In
+ * the client's three-way handshake it comes from the client; in a split
+ * handshake (a simultaneous open in which only one side sent SYN-ACK) from
+ * the side that did not send one.  Returns whether its ack is correct. */
+static bool on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
-    bool ack_ok = seg->ack == conn->side[TCPHS_SIDE_SERVER].syn_seq + 1;
+    bool ack_ok = acks_syn(seg->ack, &conn->side[peer_of(side)]);
 
     set_ack_check(rec, ack_ok);
     if (!ack_ok)
@@ -229,7 +289,7 @@ static void on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_r
     }
     conn->hs_ack_ns = seg->time_ns;
     conn->timing_known |= TIMING_HS_ACK;
-    conn->hs_state = ack_ok ? TCPHS_HSS_ESTABLISHED : TCPHS_HSS_INVALID;
+    return ack_ok;
 }
 
 /* SYN and SYN-ACK retransmissions after the handshake settled. */
@@ -297,8 +357,17 @@ static void hs_syn_sent(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side s
         conn->hs_state = TCPHS_HSS_SYNACK_MISSING;
 }
 
+/* RFC 9293, 3.5, figure 8: both sides sent a bare SYN.  Each SYN must
+ * still be acknowledged: by the other side's SYN-ACK (figure 8: two
+ * SYN-ACKs) or, when only one side sent a SYN-ACK (the "split handshake"
+ * of Beardsley and Qian, 2010), by the other side's plain ACK of it.  The
+ * open is complete once both SYNs are acknowledged; a RST before that
+ * aborts it. */
 static void hs_simultaneous(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
+    tcphs_side_state *self = &conn->side[side];
+    tcphs_side_state *peer = &conn->side[peer_of(side)];
+
     if (has_flag(seg, TCPHS_RST)) {
         conn->hs_state = TCPHS_HSS_ABORTED;
         rec->anomalies |= TCPHS_ANOMALY_ABORTED;
@@ -311,9 +380,19 @@ static void hs_simultaneous(tcphs_conn *conn, const tcphs_segment *seg, tcphs_si
             on_server_syn(conn, seg, rec);
         return;
     }
-    if (is_syn_ack(seg) && !on_syn_ack(conn, seg, side, rec))
-        conn->hs_state = TCPHS_HSS_INVALID;
-    /* The state stays SIMULTANEOUS: its verdict is simultaneous-open. */
+    if (is_syn_ack(seg)) {
+        if (!on_syn_ack(conn, seg, side, rec))
+            conn->hs_state = TCPHS_HSS_INVALID;
+        else if (rec->event == TCPHS_EVENT_SYN_ACK)
+            peer->syn_acked = 1;
+    } else if (carries_ack(seg) && peer->synack_sent && !self->synack_sent && self->syn_acked) {
+        if (on_handshake_ack(conn, seg, side, rec))
+            peer->syn_acked = 1;
+        else
+            conn->hs_state = TCPHS_HSS_INVALID;
+    }
+    if (self->syn_acked && peer->syn_acked)
+        conn->hs_state = TCPHS_HSS_SIMULTANEOUS_DONE;
 }
 
 static void hs_syn_received(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
@@ -334,7 +413,7 @@ static void hs_syn_received(tcphs_conn *conn, const tcphs_segment *seg, tcphs_si
         return;
     }
     if (side == TCPHS_SIDE_CLIENT && carries_ack(seg))
-        on_handshake_ack(conn, seg, rec);
+        conn->hs_state = on_handshake_ack(conn, seg, side, rec) ? TCPHS_HSS_ESTABLISHED : TCPHS_HSS_INVALID;
 }
 
 /* Settled states: the verdict is final; only late SYNs are recognised. */
@@ -348,6 +427,7 @@ static const hs_handler hs_handlers[] = {
     [TCPHS_HSS_START]          = hs_start,
     [TCPHS_HSS_SYN_SENT]       = hs_syn_sent,
     [TCPHS_HSS_SIMULTANEOUS]   = hs_simultaneous,
+    [TCPHS_HSS_SIMULTANEOUS_DONE] = hs_settled,
     [TCPHS_HSS_SYN_RECEIVED]   = hs_syn_received,
     [TCPHS_HSS_SYNACK_MISSING] = hs_settled,
     [TCPHS_HSS_ESTABLISHED]    = hs_settled,
@@ -373,13 +453,14 @@ static bool handshake_open(const tcphs_conn *conn)
 
 /* ---- lifecycle: data, keep-alives, FIN, RST ---------------------------- */
 
-/* Note which FIN this segment's ack covers; returns true when it is the
- * first acknowledgment of the peer's FIN. */
+/* Whether this segment's ack covers the peer's FIN (RFC 9293, 3.6: the FIN
+ * occupies one sequence number).  The first such segment marks the FIN
+ * acknowledged; a copy of it, or any later one, acknowledges it still. */
 static bool acknowledges_peer_fin(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side)
 {
     tcphs_side_state *peer = &conn->side[peer_of(side)];
 
-    if (!peer->fin_sent || peer->fin_acked || !carries_ack(seg))
+    if (!peer->fin_sent || !carries_ack(seg))
         return false;
     if (!tcphs_seq_ge(seg->ack, peer->fin_end))
         return false;
@@ -592,6 +673,7 @@ tcphs_hs_verdict tcphs_conn_hs_verdict(const tcphs_conn *conn)
     switch (conn->hs_state) {
     case TCPHS_HSS_SYN_SENT:       return TCPHS_HS_UNANSWERED;
     case TCPHS_HSS_SIMULTANEOUS:   return TCPHS_HS_SIMULTANEOUS_OPEN;
+    case TCPHS_HSS_SIMULTANEOUS_DONE: return TCPHS_HS_SIMULTANEOUS_OPEN;
     case TCPHS_HSS_SYN_RECEIVED:   return TCPHS_HS_INCOMPLETE;
     case TCPHS_HSS_SYNACK_MISSING: return TCPHS_HS_INCOMPLETE;
     case TCPHS_HSS_ESTABLISHED:    return TCPHS_HS_COMPLETE;
@@ -688,5 +770,15 @@ bool tcphs_conn_negotiated(const tcphs_conn *conn, uint8_t offer_bit)
 {
     if (offer_bit == TCPHS_OFFER_TFO)
         return (conn->offer[TCPHS_SIDE_CLIENT].offered & TCPHS_OFFER_TFO) != 0;
+    if (offer_bit == TCPHS_OFFER_ECN)
+        return tcphs_conn_ecn_mode(conn) != TCPHS_ECN_NONE;
     return (conn->offer[0].offered & offer_bit) && (conn->offer[1].offered & offer_bit);
+}
+
+/* The client's SYN asks, the server's SYN-ACK answers (the table above). */
+tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn)
+{
+    if (!tcphs_conn_options_known(conn))
+        return TCPHS_ECN_NONE;
+    return ecn_mode_of(conn->offer[TCPHS_SIDE_CLIENT].ecn_flags, conn->offer[TCPHS_SIDE_SERVER].ecn_flags);
 }

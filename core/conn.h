@@ -74,7 +74,8 @@ typedef struct {
 typedef enum {
     TCPHS_HSS_START = 0,          /* nothing seen yet */
     TCPHS_HSS_SYN_SENT,           /* client SYN seen */
-    TCPHS_HSS_SIMULTANEOUS,       /* both sides sent a bare SYN */
+    TCPHS_HSS_SIMULTANEOUS,       /* both sides sent a bare SYN, not both acknowledged yet */
+    TCPHS_HSS_SIMULTANEOUS_DONE,  /* each side's SYN was acknowledged: a simultaneous open that completed */
     TCPHS_HSS_SYN_RECEIVED,       /* SYN-ACK seen, waiting for the client's ACK */
     TCPHS_HSS_SYNACK_MISSING,     /* the server went on without a captured SYN-ACK */
     TCPHS_HSS_ESTABLISHED,
@@ -89,6 +90,7 @@ typedef struct {
     uint16_t mss;
     uint8_t  wscale;
     uint8_t  offered;        /* TCPHS_OFFER_* */
+    uint8_t  ecn_flags;      /* the segment's AE, CWR, ECE as bits 2, 1, 0 (RFC 9768, 3.1.1) */
 } tcphs_offer;
 
 enum {
@@ -97,7 +99,8 @@ enum {
     TCPHS_OFFER_WSCALE     = 1u << 2,
     TCPHS_OFFER_SACK       = 1u << 3,
     TCPHS_OFFER_TIMESTAMPS = 1u << 4,
-    TCPHS_OFFER_ECN        = 1u << 5,  /* RFC 3168 6.1.1: SYN with ECE+CWR, SYN-ACK with ECE */
+    TCPHS_OFFER_ECN        = 1u << 5,  /* ECN in either form (RFC 3168 6.1.1, RFC 9768 3.1.1);
+                                          negotiated: tcphs_conn_ecn_mode() != NONE */
     TCPHS_OFFER_TFO        = 1u << 6,  /* SYN carried data or a Fast Open cookie */
     TCPHS_OFFER_IPV6       = 1u << 7   /* the SYN went over IPv6 (default MSS 1220) */
 };
@@ -111,9 +114,11 @@ typedef struct {
     uint32_t retransmissions; /* Wireshark's tcp.analysis.*retransmission */
     uint32_t fin_end;        /* ack value that acknowledges this side's FIN */
     uint32_t syn_seq;        /* this side's ISN, valid with isn_known */
+    uint32_t syn_len;        /* payload of this side's SYN or SYN-ACK (RFC 7413 data) */
     uint8_t  fin_sent;
     uint8_t  fin_acked;
     uint8_t  synack_sent;
+    uint8_t  syn_acked;      /* the peer acknowledged this side's SYN (simultaneous open) */
     uint8_t  isn_known;
     uint8_t  isn_derived;
 } tcphs_side_state;
@@ -162,9 +167,12 @@ bool tcphs_conn_irtt(const tcphs_conn *conn, int64_t *ns);
 bool tcphs_conn_syn_to_synack(const tcphs_conn *conn, int64_t *ns);
 bool tcphs_conn_synack_to_ack(const tcphs_conn *conn, int64_t *ns);
 
-/* Negotiated options; false when the SYN or the SYN-ACK is missing. */
+/* Negotiated options: verdicts on the SYN and SYN-ACK together, meaningful
+ * only when tcphs_conn_options_known() (both were seen); the tree, the
+ * table and the report show none of them otherwise. */
 bool tcphs_conn_options_known(const tcphs_conn *conn);
 uint16_t tcphs_conn_mss_effective(const tcphs_conn *conn);
 bool tcphs_conn_negotiated(const tcphs_conn *conn, uint8_t offer_bit);
+tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn);
 
 #endif /* TCPHS_CONN_H */

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "text.h"
 
 #define CELL_MAX 64
@@ -37,58 +38,60 @@ static void format_seconds(char *buf, size_t size, int64_t ns)
     format_scaled(buf, size, ns, 1000000000u, 6);
 }
 
-/* The negotiated options as a short list: "WS,SACK,TS"; "-" for none. */
+/* The negotiated options as a short list: "WS,SACK,TS"; "-" for none, and
+ * for a connection whose SYN or SYN-ACK is missing (nothing was negotiated
+ * that tcphs saw; the same rule as the tree's tcphs.opt.* verdicts). */
 static void format_negotiated(char *buf, size_t size, const tcphs_conn *conn)
 {
     static const struct { uint8_t bit; const char *name; } options[] = {
         { TCPHS_OFFER_WSCALE, "WS" }, { TCPHS_OFFER_SACK, "SACK" }, { TCPHS_OFFER_TIMESTAMPS, "TS" },
         { TCPHS_OFFER_ECN, "ECN" }, { TCPHS_OFFER_TFO, "TFO" },
     };
-    size_t len = 0;
+    tcphs_strbuf out;
 
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
-        bool on = options[i].bit == TCPHS_OFFER_TFO || tcphs_conn_options_known(conn);
-        if (!on || !tcphs_conn_negotiated(conn, options[i].bit))
+    tcphs_strbuf_init(&out, buf, size);
+    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]) && tcphs_conn_options_known(conn); i++) {
+        bool accurate = options[i].bit == TCPHS_OFFER_ECN && tcphs_conn_ecn_mode(conn) == TCPHS_ECN_ACCURATE;
+
+        if (!tcphs_conn_negotiated(conn, options[i].bit))
             continue;
-        int n = snprintf(buf + len, size - len, "%s%s", len ? "," : "", options[i].name);
-        if (n < 0 || (size_t)n >= size - len)
-            break;
-        len += (size_t)n;
+        tcphs_strbuf_separate(&out, ",");
+        tcphs_strbuf_append(&out, accurate ? "AccECN" : options[i].name);
     }
-    if (len == 0)
-        snprintf(buf, size, "-");
+    if (tcphs_strbuf_empty(&out))
+        tcphs_strbuf_append(&out, "-");
 }
 
 /* What a SYN or SYN-ACK offered, as Wireshark's Info column writes it. */
 static void format_offer(char *buf, size_t size, const tcphs_offer *offer)
 {
-    size_t len = 0;
-    int n;
+    tcphs_strbuf out;
 
-    buf[0] = '\0';
-#define APPEND(...)                                                          \
-    do {                                                                     \
-        n = snprintf(buf + len, size - len, __VA_ARGS__);                    \
-        if (n < 0 || (size_t)n >= size - len)                                \
-            return;                                                          \
-        len += (size_t)n;                                                    \
-    } while (0)
+    tcphs_strbuf_init(&out, buf, size);
     if (offer->offered & TCPHS_OFFER_MSS)
-        APPEND("%sMSS=%u", len ? ", " : "", offer->mss);
-    if (offer->offered & TCPHS_OFFER_SACK)
-        APPEND("%sSACK_PERM", len ? ", " : "");
-    if (offer->offered & TCPHS_OFFER_TIMESTAMPS)
-        APPEND("%sTS", len ? ", " : "");
-    if (offer->offered & TCPHS_OFFER_WSCALE)
-        APPEND("%sWS=%u", len ? ", " : "", 1u << (offer->wscale > 14 ? 14 : offer->wscale));
-    if (offer->offered & TCPHS_OFFER_ECN)
-        APPEND("%sECN", len ? ", " : "");
-    if (offer->offered & TCPHS_OFFER_TFO)
-        APPEND("%sTFO", len ? ", " : "");
-#undef APPEND
-    if (len == 0)
-        snprintf(buf, size, "-");
+        tcphs_strbuf_appendf(&out, "MSS=%u", offer->mss);
+    if (offer->offered & TCPHS_OFFER_SACK) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, "SACK_PERM");
+    }
+    if (offer->offered & TCPHS_OFFER_TIMESTAMPS) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, "TS");
+    }
+    if (offer->offered & TCPHS_OFFER_WSCALE) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_appendf(&out, "WS=%u", 1u << (offer->wscale > 14 ? 14 : offer->wscale));
+    }
+    if (offer->offered & TCPHS_OFFER_ECN) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, "ECN");
+    }
+    if (offer->offered & TCPHS_OFFER_TFO) {
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, "TFO");
+    }
+    if (tcphs_strbuf_empty(&out))
+        tcphs_strbuf_append(&out, "-");
 }
 
 /* ---- the connection table --------------------------------------------------- */
@@ -381,19 +384,30 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
     fprintf(out, "\n");
 }
 
-/* "SYN-ACK ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)" */
-static void write_ack_arithmetic(FILE *out, const tcphs_report_row *row, const char *segment, char letter)
+/* "SYN-ACK (frame 2): ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)".
+ * The ack refers to the ISN of the segment's peer: x for the server's
+ * segments, y for the client's (a simultaneous open has both). */
+static void write_ack_arithmetic(FILE *out, const tcphs_report_row *row, const char *segment)
 {
     const tcphs_record *rec = row->rec;
+    bool from_client;
     uint32_t isn;
+    char text[TCPHS_NOTE_MAX];
+    tcphs_strbuf sb;
 
     if (row->frame == 0 || !(rec->known & TCPHS_KNOWN_ACK_CHECK))
         return;   /* the segment was not captured, or has nothing to check */
-    isn = letter == 'x' ? rec->isn_client : rec->isn_server;
-    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %" PRIu32 " + 1 = %" PRIu32 " %s\n", segment, row->frame,
-            letter, isn, isn + 1, rec->ack_ok ? "(correct)" : "");
-    if (!rec->ack_ok)
-        fprintf(out, "  - but the segment carries ack = %" PRIu32 ": **wrong**\n", rec->ack);
+    if (rec->ack_ok) {
+        tcphs_strbuf_init(&sb, text, sizeof(text));
+        tcphs_ack_arithmetic(&sb, rec);
+        fprintf(out, "- %s (frame %" PRIu32 "): %s\n", segment, row->frame, text);
+        return;
+    }
+    from_client = rec->from == TCPHS_SIDE_CLIENT;
+    isn = from_client ? rec->isn_server : rec->isn_client;
+    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %" PRIu32 " + 1 = %" PRIu32 " \n", segment, row->frame,
+            from_client ? 'y' : 'x', isn, isn + 1);
+    fprintf(out, "  - but the segment carries ack = %" PRIu32 ": **wrong**\n", rec->ack);
 }
 
 static void write_handshake(FILE *out, const tcphs_report_stream *rs)
@@ -429,8 +443,8 @@ static void write_handshake(FILE *out, const tcphs_report_stream *rs)
                 client->isn_derived ? " (derived: the SYN-ACK's ack - 1, the SYN was not captured)" : "");
     if (server->isn_known)
         fprintf(out, "- server ISN y = %" PRIu32 "\n", server->syn_seq);
-    write_ack_arithmetic(out, &rs->handshake[1], "SYN-ACK", 'x');
-    write_ack_arithmetic(out, &rs->handshake[2], "ACK", 'y');
+    write_ack_arithmetic(out, &rs->handshake[1], "SYN-ACK");
+    write_ack_arithmetic(out, &rs->handshake[2], "ACK");
     fprintf(out, "\n");
     if (tcphs_conn_options_known(conn)) {
         format_negotiated(text, sizeof(text), conn);

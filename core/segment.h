@@ -39,14 +39,16 @@ enum {
     TCPHS_OPT_WSCALE       = 1u << 9,   /* wscale holds the shift count */
     TCPHS_OPT_SACK_PERM    = 1u << 10,
     TCPHS_OPT_TIMESTAMPS   = 1u << 11,
-    TCPHS_OPT_TFO          = 1u << 12,  /* Fast Open cookie or cookie request */
+    TCPHS_OPT_TFO_COOKIE   = 1u << 12,  /* Fast Open option with a cookie (RFC 7413, 4.1.1) */
     TCPHS_KEEP_ALIVE       = 1u << 13,  /* tcp.analysis.keep_alive */
     TCPHS_KEEP_ALIVE_ACK   = 1u << 14,  /* tcp.analysis.keep_alive_ack */
     TCPHS_RETRANSMISSION   = 1u << 15,  /* tcp.analysis.(fast_|spurious_)retransmission */
     TCPHS_BAD_CHECKSUM     = 1u << 16,  /* tcp.checksum.status == bad (only if the user
                                            asked Wireshark to verify checksums) */
     TCPHS_ZERO_WINDOW_PROBE = 1u << 17, /* tcp.analysis.zero_window_probe */
-    TCPHS_PAYLOAD_TRUNCATED = 1u << 18  /* fewer payload bytes captured than len (short snaplen) */
+    TCPHS_PAYLOAD_TRUNCATED = 1u << 18, /* fewer payload bytes captured than len (short snaplen) */
+    TCPHS_OPT_TFO_REQUEST  = 1u << 19   /* Fast Open option without a cookie: a cookie request
+                                           (RFC 7413, 4.1.1: length 2), not Fast Open itself */
 };
 
 /* The facts a segment needs before tcphs can say anything about it.  The

@@ -8,9 +8,10 @@
 #include "text.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
+
+#include "strbuf.h"
 
 void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep)
 {
@@ -33,47 +34,17 @@ void tcphs_flags_format(char *buf, size_t size, uint16_t flags)
         { TCPHS_ACK, "ACK" }, { TCPHS_URG, "URG" }, { TCPHS_ECE, "ECE" }, { TCPHS_CWR, "CWR" },
         { TCPHS_AE, "AE" },
     };
-    size_t len = 0;
+    tcphs_strbuf out;
 
-    if (size == 0)
-        return;
-    buf[0] = '\0';
+    tcphs_strbuf_init(&out, buf, size);
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (!(flags & names[i].bit))
             continue;
-        int n = snprintf(buf + len, size - len, "%s%s", len ? ", " : "", names[i].name);
-        if (n < 0 || (size_t)n >= size - len)
-            return;
-        len += (size_t)n;
+        tcphs_strbuf_separate(&out, ", ");
+        tcphs_strbuf_append(&out, names[i].name);
     }
-    if (len == 0)
-        snprintf(buf, size, "none");
-}
-
-/* A bounded string builder: appends are cut at the buffer's end. */
-typedef struct {
-    char  *buf;
-    size_t size;
-    size_t len;
-} sink;
-
-static void put(sink *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(sink *out, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (out->len + 1 >= out->size)
-        return;
-    va_start(ap, fmt);
-    n = vsnprintf(out->buf + out->len, out->size - out->len, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    out->len += (size_t)n;
-    if (out->len >= out->size)
-        out->len = out->size - 1;
+    if (tcphs_strbuf_empty(&out))
+        tcphs_strbuf_append(&out, "none");
 }
 
 /* Everything a note sentence refers to, worked out once. */
@@ -129,188 +100,228 @@ static char peer_isn_letter(const note_ctx *ctx)
 }
 
 /* "relative seq 1" when the sender's ISN is known, else "seq 12345 (raw)". */
-static void put_seq(sink *out, const note_ctx *ctx, uint32_t seq)
+static void put_seq(tcphs_strbuf *out, const note_ctx *ctx, uint32_t seq)
 {
     if (ctx->own_isn_known)
-        put(out, "relative seq %u", seq - ctx->own_isn);
+        tcphs_strbuf_appendf(out, "relative seq %u", seq - ctx->own_isn);
     else
-        put(out, "seq %u (raw)", seq);
+        tcphs_strbuf_appendf(out, "seq %u (raw)", seq);
 }
 
-static void put_ack(sink *out, const note_ctx *ctx, uint32_t ack)
+static void put_ack(tcphs_strbuf *out, const note_ctx *ctx, uint32_t ack)
 {
     if (ctx->peer_isn_known)
-        put(out, "relative ack %u", ack - ctx->peer_isn);
+        tcphs_strbuf_appendf(out, "relative ack %u", ack - ctx->peer_isn);
     else
-        put(out, "ack %u (raw)", ack);
+        tcphs_strbuf_appendf(out, "ack %u (raw)", ack);
+}
+
+/* The data the peer's SYN (or SYN-ACK) carried, when this record's ack
+ * refers to that very segment (same ISN); 0 otherwise. */
+static uint32_t peer_syn_data(const tcphs_record *rec, uint32_t peer_isn)
+{
+    const tcphs_side_state *peer = &rec->conn->side[rec->from == TCPHS_SIDE_CLIENT ? 1 : 0];
+
+    if (!peer->isn_known || peer->isn_derived || peer->syn_seq != peer_isn)
+        return 0;
+    return peer->syn_len;
+}
+
+void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
+{
+    bool from_client = rec->from == TCPHS_SIDE_CLIENT;
+    char letter = from_client ? 'y' : 'x';
+    uint32_t isn = from_client ? rec->isn_server : rec->isn_client;
+    uint32_t data = peer_syn_data(rec, isn);
+    uint32_t accepted = rec->ack - (isn + 1);
+    const char *syn = rec->event == TCPHS_EVENT_HANDSHAKE_ACK ? "SYN-ACK" : "SYN";
+
+    if (accepted == 0) {
+        tcphs_strbuf_appendf(out, "ack = %c + 1 = %u + 1 = %u (correct", letter, isn, rec->ack);
+        /* RFC 7413, 4.2: data a SYN carried but the peer did not accept is
+         * sent again after the handshake. */
+        if (data > 0)
+            tcphs_strbuf_appendf(out, ": the %s did not accept the %s's %u bytes of data, the %s sends them again",
+                                 tcphs_side_name(rec->from), syn, data, from_client ? "server" : "client");
+        tcphs_strbuf_append(out, ")");
+        return;
+    }
+    tcphs_strbuf_appendf(out, "ack = %c + 1 + %u = %u + 1 + %u = %u (correct: ", letter, accepted, isn, accepted,
+                         rec->ack);
+    if (accepted == data)
+        tcphs_strbuf_appendf(out, "the %s's %u bytes of data were accepted, TCP Fast Open)", syn, data);
+    else
+        tcphs_strbuf_appendf(out, "%u of the %s's %u bytes of data were accepted, TCP Fast Open)", accepted, syn,
+                             data);
 }
 
 /* "ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)" */
-static void put_isn_ack_check(sink *out, const note_ctx *ctx)
+static void put_isn_ack_check(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
     uint32_t expected = ctx->peer_isn + 1;
 
     if (rec->ack_ok)
-        put(out, "ack = %c + 1 = %u + 1 = %u (correct)", peer_isn_letter(ctx), ctx->peer_isn, expected);
+        tcphs_ack_arithmetic(out, rec);
     else
-        put(out, "ack = %u, but %c + 1 = %u + 1 = %u (wrong)", rec->ack, peer_isn_letter(ctx),
-            ctx->peer_isn, expected);
+        tcphs_strbuf_appendf(out, "ack = %u, but %c + 1 = %u + 1 = %u (wrong)", rec->ack, peer_isn_letter(ctx),
+                             ctx->peer_isn, expected);
 }
 
-static void note_syn(sink *out, const note_ctx *ctx)
+static void note_syn(tcphs_strbuf *out, const note_ctx *ctx)
 {
     if (ctx->rec->from == TCPHS_SIDE_CLIENT)
-        put(out, "Step 1 of 3: client %s asks server %s to connect with SYN; its ISN x = %u",
+        tcphs_strbuf_appendf(out, "Step 1 of 3: client %s asks server %s to connect with SYN; its ISN x = %u",
             ctx->who_ep, ctx->peer_ep, ctx->rec->seq);
     else
-        put(out, "Simultaneous open: server %s sends its own SYN before answering the client's; its ISN y = %u",
+        tcphs_strbuf_appendf(out, "Simultaneous open: server %s sends its own SYN before answering the client's; its ISN y = %u",
             ctx->who_ep, ctx->rec->seq);
     if (ctx->rec->len > 0)
-        put(out, "; it already carries %u bytes of data (TCP Fast Open)", ctx->rec->len);
+        tcphs_strbuf_appendf(out, "; it already carries %u bytes of data (TCP Fast Open)", ctx->rec->len);
 }
 
-static void note_syn_ack(sink *out, const note_ctx *ctx)
+static void note_syn_ack(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
-    put(out, "Step 2 of 3: %s %s answers with SYN-ACK; its ISN %c = %u; ",
+    tcphs_strbuf_appendf(out, "Step 2 of 3: %s %s answers with SYN-ACK; its ISN %c = %u; ",
         rec->from == TCPHS_SIDE_CLIENT ? "client" : "server", ctx->who_ep, own_isn_letter(ctx), rec->seq);
     if (rec->known & TCPHS_KNOWN_ACK_CHECK)
         put_isn_ack_check(out, ctx);
     else if (rec->known & TCPHS_KNOWN_ISN_CLIENT_DERIVED)
-        put(out, "ack = %u, so the client's ISN x = ack - 1 = %u (its SYN was not captured)",
+        tcphs_strbuf_appendf(out, "ack = %u, so the client's ISN x = ack - 1 = %u (its SYN was not captured)",
             rec->ack, rec->ack - 1);
     else
-        put(out, "ack = %u", rec->ack);
+        tcphs_strbuf_appendf(out, "ack = %u", rec->ack);
 }
 
-static void note_handshake_ack(sink *out, const note_ctx *ctx)
+static void note_handshake_ack(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
-    put(out, "Step 3 of 3: client %s acknowledges the SYN-ACK; ", ctx->who_ep);
+    tcphs_strbuf_appendf(out, "Step 3 of 3: %s %s acknowledges the SYN-ACK; ", tcphs_side_name(rec->from),
+                         ctx->who_ep);
     put_isn_ack_check(out, ctx);
-    put(out, rec->ack_ok ? "; the connection is established" : "; the handshake is invalid");
+    tcphs_strbuf_append(out, rec->ack_ok ? "; the connection is established" : "; the handshake is invalid");
     if (rec->len > 0)
-        put(out, "; it already carries %u bytes of data", rec->len);
+        tcphs_strbuf_appendf(out, "; it already carries %u bytes of data", rec->len);
 }
 
-static void note_syn_retransmission(sink *out, const note_ctx *ctx)
+static void note_syn_retransmission(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
-    put(out, "%s %s sends its SYN again", ctx->who, ctx->who_ep);
+    tcphs_strbuf_appendf(out, "%s %s sends its SYN again", ctx->who, ctx->who_ep);
     if (rec->retransmission > 0)
-        put(out, " (retransmission %u)", rec->retransmission);
-    put(out, " with the same ISN %c = %u: its earlier SYN was not answered in time", own_isn_letter(ctx), rec->seq);
+        tcphs_strbuf_appendf(out, " (retransmission %u)", rec->retransmission);
+    tcphs_strbuf_appendf(out, " with the same ISN %c = %u: its earlier SYN was not answered in time", own_isn_letter(ctx), rec->seq);
 }
 
-static void note_syn_ack_retransmission(sink *out, const note_ctx *ctx)
+static void note_syn_ack_retransmission(tcphs_strbuf *out, const note_ctx *ctx)
 {
-    put(out, "%s %s sends its SYN-ACK again with the same ISN %c = %u: it has not seen the %s's ACK yet",
+    tcphs_strbuf_appendf(out, "%s %s sends its SYN-ACK again with the same ISN %c = %u: it has not seen the %s's ACK yet",
         ctx->who, ctx->who_ep, own_isn_letter(ctx), ctx->rec->seq, ctx->peer);
 }
 
-static void note_data(sink *out, const note_ctx *ctx)
+static void note_data(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
-    put(out, "%s sends %u bytes of data at ", ctx->who, rec->len);
+    tcphs_strbuf_appendf(out, "%s sends %u bytes of data at ", ctx->who, rec->len);
     put_seq(out, ctx, rec->seq);
-    put(out, "; the %s acknowledges them with ack = seq + len = ", ctx->peer);
+    tcphs_strbuf_appendf(out, "; the %s acknowledges them with ack = seq + len = ", ctx->peer);
     if (ctx->own_isn_known)
-        put(out, "%u (relative)", rec->seq - ctx->own_isn + rec->len);
+        tcphs_strbuf_appendf(out, "%u (relative)", rec->seq - ctx->own_isn + rec->len);
     else
-        put(out, "%u (raw)", rec->seq + rec->len);
+        tcphs_strbuf_appendf(out, "%u (raw)", rec->seq + rec->len);
 }
 
-static void note_ack(sink *out, const note_ctx *ctx)
+static void note_ack(tcphs_strbuf *out, const note_ctx *ctx)
 {
-    put(out, "%s acknowledges the %s's bytes up to ", ctx->who, ctx->peer);
+    tcphs_strbuf_appendf(out, "%s acknowledges the %s's bytes up to ", ctx->who, ctx->peer);
     put_ack(out, ctx, ctx->rec->ack);
-    put(out, " (the next byte it expects), sending no data");
+    tcphs_strbuf_appendf(out, " (the next byte it expects), sending no data");
 }
 
-static void note_keep_alive(sink *out, const note_ctx *ctx)
+static void note_keep_alive(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
-    put(out, "%s keep-alive: ", ctx->who);
+    tcphs_strbuf_appendf(out, "%s keep-alive: ", ctx->who);
     put_seq(out, ctx, rec->seq);
-    put(out, " is one below the next expected %u, so it repeats an already acknowledged byte and "
+    tcphs_strbuf_appendf(out, " is one below the next expected %u, so it repeats an already acknowledged byte and "
         "makes the %s answer with an ACK", ctx->own_isn_known ? rec->seq - ctx->own_isn + 1 : rec->seq + 1,
         ctx->peer);
 }
 
-static void note_keep_alive_ack(sink *out, const note_ctx *ctx)
+static void note_keep_alive_ack(tcphs_strbuf *out, const note_ctx *ctx)
 {
-    put(out, "%s answers the keep-alive: ", ctx->who);
+    tcphs_strbuf_appendf(out, "%s answers the keep-alive: ", ctx->who);
     put_ack(out, ctx, ctx->rec->ack);
-    put(out, " still names the next byte it expects; the connection is alive");
+    tcphs_strbuf_appendf(out, " still names the next byte it expects; the connection is alive");
 }
 
-static void note_fin(sink *out, const note_ctx *ctx)
+static void note_fin(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
     uint32_t fin_seq = rec->seq + rec->len;
 
-    put(out, "%s %s starts the close (active close) with FIN", ctx->who, ctx->who_ep);
+    tcphs_strbuf_appendf(out, "%s %s starts the close (active close) with FIN", ctx->who, ctx->who_ep);
     if (rec->len > 0)
-        put(out, " after %u bytes of data", rec->len);
-    put(out, " at ");
+        tcphs_strbuf_appendf(out, " after %u bytes of data", rec->len);
+    tcphs_strbuf_appendf(out, " at ");
     put_seq(out, ctx, fin_seq);
-    put(out, "; the %s acknowledges it with ack = seq + 1 = %u", ctx->peer,
+    tcphs_strbuf_appendf(out, "; the %s acknowledges it with ack = seq + 1 = %u", ctx->peer,
         ctx->own_isn_known ? fin_seq - ctx->own_isn + 1 : fin_seq + 1);
     if (ctx->own_isn_known)
-        put(out, " (relative)");
+        tcphs_strbuf_appendf(out, " (relative)");
 }
 
-static void note_peer_fin(sink *out, const note_ctx *ctx)
+static void note_peer_fin(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
-    put(out, "%s %s closes its side too (passive close) with FIN at ", ctx->who, ctx->who_ep);
+    tcphs_strbuf_appendf(out, "%s %s closes its side too (passive close) with FIN at ", ctx->who, ctx->who_ep);
     put_seq(out, ctx, rec->seq + rec->len);
     if (rec->known & TCPHS_KNOWN_SIMULTANEOUS_CLOSE)
-        put(out, "; both sides sent FIN before seeing the other's: a simultaneous close");
+        tcphs_strbuf_appendf(out, "; both sides sent FIN before seeing the other's: a simultaneous close");
     else if (rec->flags & TCPHS_ACK) {
-        put(out, "; ");
+        tcphs_strbuf_appendf(out, "; ");
         put_ack(out, ctx, rec->ack);
-        put(out, " acknowledges the %s's FIN", ctx->peer);
+        tcphs_strbuf_appendf(out, " acknowledges the %s's FIN", ctx->peer);
     }
 }
 
-static void note_fin_ack(sink *out, const note_ctx *ctx)
+static void note_fin_ack(tcphs_strbuf *out, const note_ctx *ctx)
 {
-    put(out, "%s acknowledges the %s's FIN: ", ctx->who, ctx->peer);
+    tcphs_strbuf_appendf(out, "%s acknowledges the %s's FIN: ", ctx->who, ctx->peer);
     put_ack(out, ctx, ctx->rec->ack);
-    put(out, " = FIN seq + 1");
+    tcphs_strbuf_appendf(out, " = FIN seq + 1");
 }
 
-static void note_rst(sink *out, const note_ctx *ctx)
+static void note_rst(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
     const tcphs_conn *conn = rec->conn;
 
     if (rec->anomalies & TCPHS_ANOMALY_REFUSED)
-        put(out, "Server %s refuses the connection with RST: nothing accepts connections on port %u",
+        tcphs_strbuf_appendf(out, "Server %s refuses the connection with RST: nothing accepts connections on port %u",
             ctx->who_ep, conn->server.port);
     else if (rec->anomalies & TCPHS_ANOMALY_ABORTED)
-        put(out, "%s %s aborts the handshake with RST before it completed", ctx->who, ctx->who_ep);
+        tcphs_strbuf_appendf(out, "%s %s aborts the handshake with RST before it completed", ctx->who, ctx->who_ep);
     else if (rec->known & TCPHS_KNOWN_AFTER_BOTH_FINS)
-        put(out, "%s %s sends RST after both FINs: the connection was already closed", ctx->who, ctx->who_ep);
+        tcphs_strbuf_appendf(out, "%s %s sends RST after both FINs: the connection was already closed", ctx->who, ctx->who_ep);
     else
-        put(out, "%s %s resets the connection (RST): an abortive close, no FIN handshake; "
+        tcphs_strbuf_appendf(out, "%s %s resets the connection (RST): an abortive close, no FIN handshake; "
             "data still in flight is discarded", ctx->who, ctx->who_ep);
 }
 
-static void note_other(sink *out, const note_ctx *ctx)
+static void note_other(tcphs_strbuf *out, const note_ctx *ctx)
 {
-    put(out, "%s sends a segment with flags 0x%03x and no data", ctx->who, ctx->rec->flags);
+    tcphs_strbuf_appendf(out, "%s sends a segment with flags 0x%03x and no data", ctx->who, ctx->rec->flags);
 }
 
-typedef void (*note_writer)(sink *, const note_ctx *);
+typedef void (*note_writer)(tcphs_strbuf *, const note_ctx *);
 
 static const note_writer note_writers[TCPHS_EVENT_COUNT] = {
     [TCPHS_EVENT_SYN]                    = note_syn,
@@ -331,7 +342,7 @@ static const note_writer note_writers[TCPHS_EVENT_COUNT] = {
 
 /* The RFC 9293 state changes the segment made, e.g. " [client FIN-WAIT-1 →
  * FIN-WAIT-2]"; nothing when neither endpoint changed. */
-static void put_state_changes(sink *out, const tcphs_record *rec)
+static void put_state_changes(tcphs_strbuf *out, const tcphs_record *rec)
 {
     const char *sep = " [";
 
@@ -341,23 +352,21 @@ static void put_state_changes(sink *out, const tcphs_record *rec)
 
         if (before == after)
             continue;
-        put(out, "%s%s %s " TCPHS_ARROW " %s", sep, tcphs_side_name((tcphs_side)side), tcphs_state_name(before),
-            tcphs_state_name(after));
+        tcphs_strbuf_appendf(out, "%s%s %s " TCPHS_ARROW " %s", sep, tcphs_side_name((tcphs_side)side),
+                             tcphs_state_name(before), tcphs_state_name(after));
         sep = ", ";
     }
     if (sep[0] == ',')
-        put(out, "]");
+        tcphs_strbuf_append(out, "]");
 }
 
 void tcphs_note(char *buf, size_t size, const tcphs_record *rec, const char *client_text,
                 const char *server_text)
 {
-    sink out = { buf, size, 0 };
+    tcphs_strbuf out;
     note_ctx ctx;
 
-    if (size == 0)
-        return;
-    buf[0] = '\0';
+    tcphs_strbuf_init(&out, buf, size);
     if (rec->conn == NULL || rec->event >= TCPHS_EVENT_COUNT || note_writers[rec->event] == NULL)
         return;
     build_ctx(&ctx, rec, client_text, server_text);

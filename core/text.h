@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "conn.h"
+#include "strbuf.h"
 
 /* Longest "[ipv6]:port" plus NUL. */
 #define TCPHS_ENDPOINT_STRLEN 56
@@ -17,6 +18,11 @@ void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep);
 
 /* TCP flags as Wireshark's Info column names them, e.g. "SYN, ACK"; "none". */
 void tcphs_flags_format(char *buf, size_t size, uint16_t flags);
+
+/* For a SYN-ACK or handshake ACK whose ack check passed: the arithmetic of
+ * its ack, "ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)", or with the
+ * peer's SYN data (RFC 7413) counted or said to be refused. */
+void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec);
 
 /* Longest note, NUL included; longer text is cut, never overflows. */
 #define TCPHS_NOTE_MAX 320

@@ -108,6 +108,12 @@ static const struct {
     { "OTH",    "no SYN seen, just midstream traffic" },
 };
 
+static const char *const ecn_mode_words[TCPHS_ECN_MODE_COUNT] = {
+    [TCPHS_ECN_NONE]     = "none",
+    [TCPHS_ECN_CLASSIC]  = "classic",
+    [TCPHS_ECN_ACCURATE] = "accurate",
+};
+
 const char *tcphs_phase_name(tcphs_phase phase) { return WORD_AT(phase_words, phase); }
 const char *tcphs_event_name(tcphs_event event) { return WORD_AT(event_words, event); }
 const char *tcphs_side_name(tcphs_side side) { return WORD_AT(side_words, side); }
@@ -130,3 +136,5 @@ const char *tcphs_zeek_conn_state_description(const char *code)
     }
     return NULL;
 }
+
+const char *tcphs_ecn_mode_name(tcphs_ecn_mode mode) { return WORD_AT(ecn_mode_words, mode); }

@@ -92,6 +92,14 @@ typedef enum {
 /* "→" in UTF-8: between a state and the next, as in "FIN-WAIT-1 → FIN-WAIT-2". */
 #define TCPHS_ARROW "\xe2\x86\x92"
 
+/* The ECN feedback the SYN and SYN-ACK agreed on, tcphs.opt.ecn_mode. */
+typedef enum {
+    TCPHS_ECN_NONE = 0,
+    TCPHS_ECN_CLASSIC,           /* RFC 3168: one congestion signal per RTT (ECE until CWR) */
+    TCPHS_ECN_ACCURATE,          /* RFC 9768: AccECN, a counter of CE marks in AE, CWR, ECE */
+    TCPHS_ECN_MODE_COUNT
+} tcphs_ecn_mode;
+
 const char *tcphs_phase_name(tcphs_phase phase);
 const char *tcphs_event_name(tcphs_event event);
 const char *tcphs_side_name(tcphs_side side);
@@ -104,5 +112,6 @@ const char *tcphs_state_name(tcphs_state state);
  * for labels such as "SF (normal establishment and termination)"; NULL for
  * a code that is not Zeek's. */
 const char *tcphs_zeek_conn_state_description(const char *code);
+const char *tcphs_ecn_mode_name(tcphs_ecn_mode mode);
 
 #endif /* TCPHS_VOCAB_H */

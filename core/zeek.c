@@ -17,11 +17,12 @@
  *   - 'X' (analysis limits) is never produced;
  *   - reassembly (needed for 'G') is assumed on for every connection, and the
  *     reassembler keeps at most one block above a hole (Zeek keeps a list);
- *   - sequence wraps beyond 2^32 are handled modulo 2^32;
- *   - payload bytes cut off by the capture's snaplen are taken as seen:
- *     tcphs_segment does not say how much of tcp.len was captured, while
- *     Zeek's TE DataSent skips the reassembler when caplen < len (so Zeek
- *     then reports a content gap 'G' once the peer acknowledges them).
+ *   - sequence wraps beyond 2^32 are handled modulo 2^32.
+ * Payload cut off by the capture's snaplen is not a difference: the glue
+ * marks such a segment TCPHS_PAYLOAD_TRUNCATED and tcphs_zeek_update()
+ * keeps it out of the reassembler, as Zeek's TE DataSent does when
+ * caplen < len (so both report a content gap 'G' once the peer
+ * acknowledges those bytes).
  */
 #include "zeek.h"
 
@@ -84,9 +85,14 @@ static tcphs_zeek_endpoint *resp_ep(tcphs_zeek *z) { return ep(z, other(z->orig_
 
 /* ------------------------------------------------------------- history */
 
+/* Append a letter; past TCPHS_ZEEK_HISTORY_MAX letters the first lost one
+ * becomes the cut mark and the rest are dropped (see zeek.h). */
 static void history_append(tcphs_zeek *z, char c)
 {
     if (z->history_len >= TCPHS_ZEEK_HISTORY_MAX) {
+        if (!z->truncated)
+            z->history[z->history_len + 1] = '\0';
+        z->history[z->history_len] = TCPHS_ZEEK_HISTORY_CUT;
         z->truncated = 1;
         return;
     }
@@ -97,6 +103,7 @@ static void history_append(tcphs_zeek *z, char c)
 static void history_replace(tcphs_zeek *z, const char *s)
 {
     z->history_len = 0;
+    z->truncated = 0;
     z->history[0] = '\0';
     for (; *s; ++s)
         history_append(z, *s);

@@ -10,9 +10,13 @@
 
 #include "segment.h"
 
-/* Longest history kept; Zeek's repeats are bounded by its own rules, but a
- * hostile capture can make S/F/R repeat forever with new sequence numbers. */
+/* Most history letters kept.  Zeek's own history has no cap (Session's
+ * std::string grows with every AddHistory), and a hostile capture can make
+ * S/F/R repeat forever with new sequence numbers, so tcphs stops at this
+ * many letters and shows the cut: the history then ends with
+ * TCPHS_ZEEK_HISTORY_CUT, a character that is none of Zeek's letters. */
 #define TCPHS_ZEEK_HISTORY_MAX 47
+#define TCPHS_ZEEK_HISTORY_CUT '+'
 
 typedef struct tcphs_zeek tcphs_zeek;
 
@@ -39,9 +43,9 @@ struct tcphs_zeek {
     uint8_t  started;
     uint8_t  is_partial;                 /* TCPSessionAdapter::is_partial */
     uint8_t  first_packet_seen;          /* TCPSessionAdapter::first_packet_seen */
-    uint8_t  truncated;                  /* history hit TCPHS_ZEEK_HISTORY_MAX */
+    uint8_t  truncated;                  /* letters were lost: history ends with TCPHS_ZEEK_HISTORY_CUT */
     uint8_t  history_len;
-    char     history[TCPHS_ZEEK_HISTORY_MAX + 1];
+    char     history[TCPHS_ZEEK_HISTORY_MAX + 2];   /* letters, the cut mark, NUL */
 };
 
 void tcphs_zeek_init(tcphs_zeek *z);

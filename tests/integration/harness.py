@@ -55,6 +55,7 @@ CONNECTION_FIELDS = [
     "tcphs.opt.timestamps",
     "tcphs.opt.ecn",
     "tcphs.opt.tfo",
+    "tcphs.opt.ecn_mode",
     "tcphs.close.initiator",
     "tcphs.close.kind",
     "tcphs.conn_state",

@@ -60,6 +60,7 @@ TYPES = {
     "tcphs.opt.timestamps": "FT_BOOLEAN",
     "tcphs.opt.ecn": "FT_BOOLEAN",
     "tcphs.opt.tfo": "FT_BOOLEAN",
+    "tcphs.opt.ecn_mode": "FT_STRING",
     "tcphs.close.initiator": "FT_STRING",
     "tcphs.close.kind": "FT_STRING",
     "tcphs.conn_state": "FT_STRING",
@@ -100,6 +101,7 @@ VOCABULARY = {
                               "simultaneous-open", "incomplete", "not-seen"},
     "tcphs.close.initiator": {"client", "server", "both", "none"},
     "tcphs.close.kind": {"graceful", "half", "reset", "none"},
+    "tcphs.opt.ecn_mode": {"none", "classic", "accurate"},
     "tcphs.conn_state": {"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH",
                          "SH", "SHR", "OTH"},
     "tcphs.state.client": {"LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2",
@@ -109,7 +111,7 @@ VOCABULARY["tcphs.state.server"] = VOCABULARY["tcphs.state.client"]
 PATTERNS = {
     "tcphs.client": re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$"),
     "tcphs.server": re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$"),
-    "tcphs.history": re.compile(r"^[A-Za-z^]+$"),     # Zeek's letters, ^ for a flip
+    "tcphs.history": re.compile(r"^[A-Za-z^]+\+?$"),  # Zeek's letters, ^ for a flip, + after a cut
     "tcphs.note": re.compile(r"\S"),
 }
 

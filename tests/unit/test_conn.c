@@ -297,6 +297,48 @@ static void test_simultaneous_open(void)
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "simultaneous-open");
 }
 
+/* The "split handshake": the server answers the client's SYN with a bare
+ * SYN, the client answers that with SYN-ACK and the server's ACK completes
+ * the open (RFC 9293, 3.5, figure 8 with one SYN-ACK).  A simultaneous
+ * open that completed: a later RST is a reset close, not an abort. */
+static void test_split_handshake(void)
+{
+    capture cap;
+    tcphs_record r;
+
+    capture_start(&cap);
+    feed(&cap, CLIENT, SYN, X, 0, 0);
+    r = feed(&cap, SERVER, SYN, Y, 0, 0);
+    CHECK(r.anomalies & TCPHS_ANOMALY_SIMULTANEOUS_OPEN);
+    r = feed(&cap, CLIENT, SYN | ACK, X, Y + 1, 0);
+    check_record(&r, TCPHS_EVENT_SYN_ACK, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_CLIENT);
+    CHECK_INT(r.step, 2);
+    CHECK(r.ack_ok);
+    r = feed(&cap, SERVER, ACK, Y + 1, X + 1, 0);
+    check_record(&r, TCPHS_EVENT_HANDSHAKE_ACK, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_SERVER);
+    CHECK_INT(r.step, 3);
+    CHECK(r.known & TCPHS_KNOWN_ACK_CHECK);
+    CHECK(r.ack_ok);
+    r = feed(&cap, CLIENT, PSH | ACK, X + 1, Y + 1, 50);
+    check_record(&r, TCPHS_EVENT_DATA, TCPHS_PHASE_DATA, TCPHS_SIDE_CLIENT);
+    CHECK(!(r.anomalies & TCPHS_ANOMALY_DATA_BEFORE_HS));
+    r = feed(&cap, SERVER, RST | ACK, Y + 1, X + 51, 0);
+    check_record(&r, TCPHS_EVENT_RST, TCPHS_PHASE_RESET, TCPHS_SIDE_SERVER);
+    CHECK(!(r.anomalies & TCPHS_ANOMALY_ABORTED));
+    CHECK(r.anomalies & TCPHS_ANOMALY_RST_AFTER_DATA);
+    CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "simultaneous-open");
+    CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "reset");
+
+    /* A RST before both SYNs were acknowledged still aborts the open. */
+    capture_start(&cap);
+    feed(&cap, CLIENT, SYN, X, 0, 0);
+    feed(&cap, SERVER, SYN, Y, 0, 0);
+    feed(&cap, CLIENT, SYN | ACK, X, Y + 1, 0);
+    r = feed(&cap, SERVER, RST, X + 1, 0, 0);
+    CHECK(r.anomalies & TCPHS_ANOMALY_ABORTED);
+    CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "aborted");
+}
+
 /* The capture begins with the SYN-ACK: the client's ISN is its ack - 1. */
 static void test_starts_at_synack(void)
 {
@@ -496,6 +538,42 @@ static void test_options(void)
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
 }
 
+/* RFC 9768, 3.1.1, table 2: an AccECN SYN (AE, CWR, ECE) and the SYN-ACK's
+ * answer decide the ECN feedback mode; RFC 3168, 6.1.1 the classic one. */
+static void test_ecn_modes(void)
+{
+    enum { AE = TCPHS_AE, CWR = TCPHS_CWR, ECE = TCPHS_ECE };
+    static const struct {
+        uint16_t syn, synack;
+        tcphs_ecn_mode mode;
+    } cases[] = {
+        { AE | CWR | ECE, CWR,            TCPHS_ECN_ACCURATE },  /* SYN arrived Not-ECT */
+        { AE | CWR | ECE, CWR | ECE,      TCPHS_ECN_ACCURATE },  /* ECT(1) */
+        { AE | CWR | ECE, AE,             TCPHS_ECN_ACCURATE },  /* ECT(0) */
+        { AE | CWR | ECE, AE | CWR,       TCPHS_ECN_ACCURATE },  /* CE */
+        { AE | CWR | ECE, ECE,            TCPHS_ECN_CLASSIC },   /* an RFC 3168 server */
+        { AE | CWR | ECE, 0,              TCPHS_ECN_NONE },
+        { AE | CWR | ECE, AE | CWR | ECE, TCPHS_ECN_NONE },      /* "broken" */
+        { CWR | ECE,      ECE,            TCPHS_ECN_CLASSIC },
+        { CWR | ECE,      CWR,            TCPHS_ECN_NONE },      /* no AccECN answer to a classic SYN */
+        { 0,              ECE,            TCPHS_ECN_NONE },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        capture cap;
+
+        capture_start(&cap);
+        feed(&cap, CLIENT, SYN | cases[i].syn, X, 0, 0);
+        CHECK_INT(tcphs_conn_ecn_mode(&cap.conn), TCPHS_ECN_NONE);   /* nothing agreed yet */
+        feed(&cap, SERVER, SYN | ACK | cases[i].synack, Y, X + 1, 0);
+        CHECK_INT(tcphs_conn_ecn_mode(&cap.conn), cases[i].mode);
+        CHECK_INT(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN), cases[i].mode != TCPHS_ECN_NONE);
+    }
+    CHECK_STR(tcphs_ecn_mode_name(TCPHS_ECN_ACCURATE), "accurate");
+    CHECK_STR(tcphs_ecn_mode_name(TCPHS_ECN_CLASSIC), "classic");
+    CHECK_STR(tcphs_ecn_mode_name(TCPHS_ECN_NONE), "none");
+}
+
 /* RFC 9293, 3.7.1: a side that sent no MSS option counts as 1220 over IPv6. */
 static void test_default_mss_ipv6_and_tfo(void)
 {
@@ -513,6 +591,81 @@ static void test_default_mss_ipv6_and_tfo(void)
     CHECK_INT(tcphs_conn_mss_effective(&cap.conn), 1220);
     CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN));
+}
+
+/* RFC 7413, 4.2: a SYN with 20 bytes of data and a cookie.  A SYN-ACK that
+ * acknowledges the data too (ack = ISN + 1 + 20) is correct, and so is one
+ * that acknowledges only the SYN (ack = ISN + 1: the data was not accepted
+ * and comes again after the handshake, RFC 9293 3.10.7.3: any ack in
+ * ISN < ack =< ISN + 1 + 20).  One beyond the data is wrong. */
+static void test_fast_open_acks(void)
+{
+    static const uint32_t acks[] = { X + 21, X + 1, X + 22 };
+    static const bool correct[] = { true, true, false };
+
+    for (size_t i = 0; i < sizeof(acks) / sizeof(acks[0]); i++) {
+        capture cap;
+        tcphs_record r;
+
+        capture_start(&cap);
+        r = feed_with(&cap, CLIENT, SYN, X, 0, 20, TCPHS_OPT_TFO_COOKIE);
+        check_record(&r, TCPHS_EVENT_SYN, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_CLIENT);
+        r = feed(&cap, SERVER, SYN | ACK, Y, acks[i], 0);
+        check_record(&r, TCPHS_EVENT_SYN_ACK, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_SERVER);
+        CHECK(r.known & TCPHS_KNOWN_ACK_CHECK);
+        CHECK_INT(r.ack_ok, correct[i]);
+        CHECK_INT(!!(r.anomalies & TCPHS_ANOMALY_SYNACK_BAD_ACK), !correct[i]);
+        if (!correct[i]) {
+            CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "invalid");
+            continue;
+        }
+        /* Not accepted: the client's third segment carries the data again. */
+        r = feed(&cap, CLIENT, acks[i] == X + 1 ? PSH | ACK : ACK, acks[i], Y + 1, acks[i] == X + 1 ? 20 : 0);
+        check_record(&r, TCPHS_EVENT_HANDSHAKE_ACK, TCPHS_PHASE_HANDSHAKE, TCPHS_SIDE_CLIENT);
+        CHECK(r.ack_ok);
+        CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "complete");
+        CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+    }
+}
+
+/* RFC 7413, 4.1.1 and 4.2.1: a Fast Open option without a cookie (length
+ * 2) only asks for a cookie; the SYN carries no data: not Fast Open.  The
+ * next connection's SYN with the cookie is Fast Open, even without data. */
+static void test_fast_open_cookie_request(void)
+{
+    capture cap;
+
+    capture_start(&cap);
+    feed_with(&cap, CLIENT, SYN, X, 0, 0, TCPHS_OPT_TFO_REQUEST);
+    feed_with(&cap, SERVER, SYN | ACK, Y, X + 1, 0, TCPHS_OPT_TFO_COOKIE);
+    CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+    CHECK(!(cap.conn.offer[TCPHS_SIDE_CLIENT].offered & TCPHS_OFFER_TFO));
+
+    capture_start(&cap);
+    feed_with(&cap, CLIENT, SYN, X, 0, 0, TCPHS_OPT_TFO_COOKIE);
+    feed(&cap, SERVER, SYN | ACK, Y, X + 1, 0);
+    CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+}
+
+/* A fin-ack sent again (or captured twice) still acknowledges the FIN. */
+static void test_duplicate_fin_ack(void)
+{
+    capture cap;
+    tcphs_record r;
+
+    capture_start(&cap);
+    feed(&cap, CLIENT, SYN, X, 0, 0);
+    feed(&cap, SERVER, SYN | ACK, Y, X + 1, 0);
+    feed(&cap, CLIENT, ACK, X + 1, Y + 1, 0);
+    r = feed(&cap, CLIENT, FIN | ACK, X + 1, Y + 1, 0);
+    check_record(&r, TCPHS_EVENT_FIN, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_CLIENT);
+    r = feed(&cap, SERVER, ACK, Y + 1, X + 2, 0);
+    check_record(&r, TCPHS_EVENT_FIN_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
+    r = feed(&cap, SERVER, ACK, Y + 1, X + 2, 0);
+    check_record(&r, TCPHS_EVENT_FIN_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
+    /* An ACK short of the FIN is a plain ack. */
+    r = feed(&cap, SERVER, ACK, Y + 1, X + 1, 0);
+    check_record(&r, TCPHS_EVENT_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
 }
 
 /* RFC 9293, 3.4: the ack of ISN 2^32 - 1 is 0. */
@@ -557,6 +710,7 @@ int main(void)
     test_synack_bad_ack();
     test_handshake_ack_bad_ack();
     test_simultaneous_open();
+    test_split_handshake();
     test_starts_at_synack();
     test_midstream_guessed_roles();
     test_keep_alive();
@@ -567,7 +721,11 @@ int main(void)
     test_synack_retransmission();
     test_data_before_handshake();
     test_options();
+    test_ecn_modes();
     test_default_mss_ipv6_and_tfo();
+    test_fast_open_acks();
+    test_fast_open_cookie_request();
+    test_duplicate_fin_ack();
     test_isn_wraps();
     test_missing_facts();
     return check_failures() != 0;

@@ -80,6 +80,33 @@ static void test_wrong_ack_note(void)
                     "ack = 105, but x + 1 = 100 + 1 = 101 (wrong) [server LISTEN " TCPHS_ARROW " SYN-RECEIVED]");
 }
 
+/* RFC 7413: the SYN-ACK's ack counts the SYN's data when the server
+ * accepted it, and the note says which case it is. */
+static void test_fast_open_notes(void)
+{
+    tcphs_conn conn;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 1000, 0, 20), note, sizeof(note));
+    CHECK_STR(note, "Step 1 of 3: client 192.168.1.10:1056 asks server 192.168.1.11:23 to connect with SYN; "
+                    "its ISN x = 1000; it already carries 20 bytes of data (TCP Fast Open) "
+                    "[client CLOSED " TCPHS_ARROW " SYN-SENT]");
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 5000, 1021, 0), note, sizeof(note));
+    CHECK_STR(note, "Step 2 of 3: server 192.168.1.11:23 answers with SYN-ACK; its ISN y = 5000; "
+                    "ack = x + 1 + 20 = 1000 + 1 + 20 = 1021 "
+                    "(correct: the SYN's 20 bytes of data were accepted, TCP Fast Open) "
+                    "[client SYN-SENT " TCPHS_ARROW " ESTABLISHED, server LISTEN " TCPHS_ARROW " SYN-RECEIVED]");
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 1000, 0, 20), note, sizeof(note));
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 5000, 1001, 0), note, sizeof(note));
+    CHECK_STR(note, "Step 2 of 3: server 192.168.1.11:23 answers with SYN-ACK; its ISN y = 5000; "
+                    "ack = x + 1 = 1000 + 1 = 1001 (correct: the server did not accept the SYN's 20 bytes "
+                    "of data, the client sends them again) "
+                    "[client SYN-SENT " TCPHS_ARROW " ESTABLISHED, server LISTEN " TCPHS_ARROW " SYN-RECEIVED]");
+}
+
 static void test_keep_alive_and_close_notes(void)
 {
     tcphs_conn conn;
@@ -157,6 +184,7 @@ int main(void)
     test_endpoint_format();
     test_handshake_notes();
     test_wrong_ack_note();
+    test_fast_open_notes();
     test_keep_alive_and_close_notes();
     test_refused_note();
     test_note_with_endpoint_texts();

@@ -352,14 +352,37 @@ static void test_midstream_both_sides(void)
     CHECK_STR(state(&c), "OTH");
 }
 
+/* Zeek's history has no cap; tcphs's has, and shows where it cut: a history
+ * of exactly TCPHS_ZEEK_HISTORY_MAX letters is whole, one letter more ends it
+ * with TCPHS_ZEEK_HISTORY_CUT, and further letters change nothing. */
 static void test_history_is_bounded(void)
 {
     conn c;
+    uint32_t i = 0;
+    char whole[TCPHS_ZEEK_HISTORY_MAX + 1];
+
     conn_init(&c, 80);
-    for (uint32_t i = 0; i < 200; ++i)
+    /* Every RST with a new sequence number adds R or r. */
+    while (strlen(history(&c)) < TCPHS_ZEEK_HISTORY_MAX && i < 1000) {
         feed(&c, (int)(i & 1u), RST, C_ISN + i * 100u, 0, 0);
-    CHECK(strlen(history(&c)) == TCPHS_ZEEK_HISTORY_MAX);
+        ++i;
+    }
+    CHECK_INT(strlen(history(&c)), TCPHS_ZEEK_HISTORY_MAX);
+    CHECK(!c.z.truncated);
+    CHECK(strchr(history(&c), TCPHS_ZEEK_HISTORY_CUT) == NULL);
+    memcpy(whole, history(&c), sizeof whole);
+
+    feed(&c, (int)(i & 1u), RST, C_ISN + i * 100u, 0, 0);
+    ++i;
     CHECK(c.z.truncated);
+    CHECK_INT(strlen(history(&c)), TCPHS_ZEEK_HISTORY_MAX + 1);
+    CHECK_INT(history(&c)[TCPHS_ZEEK_HISTORY_MAX], TCPHS_ZEEK_HISTORY_CUT);
+    CHECK(strncmp(history(&c), whole, TCPHS_ZEEK_HISTORY_MAX) == 0);
+
+    for (; i < 200; ++i)
+        feed(&c, (int)(i & 1u), RST, C_ISN + i * 100u, 0, 0);
+    CHECK_INT(strlen(history(&c)), TCPHS_ZEEK_HISTORY_MAX + 1);
+    CHECK_INT(history(&c)[TCPHS_ZEEK_HISTORY_MAX], TCPHS_ZEEK_HISTORY_CUT);
 }
 
 static void test_incomplete_segment_is_ignored(void)
