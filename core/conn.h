@@ -13,6 +13,7 @@
 #define TCPHS_CONN_H
 
 #include "segment.h"
+#include "transfer.h"
 #include "vocab.h"
 #include "zeek.h"
 
@@ -45,7 +46,9 @@ enum {
 typedef struct tcphs_conn tcphs_conn;
 
 /* What one segment is; computed once, when the frame is first dissected.
- * Kept small (40 bytes): one is stored with every TCP frame of a capture. */
+ * Kept small (48 bytes): one is stored with every TCP frame of a capture.
+ * What only a later ACK tells (tcphs.acked_in, tcphs.rtt, ...) is in the
+ * connection's transfer table, slot `xfer` (transfer.h). */
 typedef struct {
     const tcphs_conn *conn;
     uint32_t isn_client;
@@ -53,6 +56,7 @@ typedef struct {
     uint32_t seq;            /* raw, as captured: for the note's arithmetic */
     uint32_t ack;            /* raw; 0 without the ACK flag */
     uint32_t len;
+    uint32_t xfer;           /* slot in conn->transfer, 0 = none */
     uint16_t flags;
     uint16_t window;         /* raw window field */
     uint16_t anomalies;      /* TCPHS_ANOMALY_* */
@@ -63,6 +67,7 @@ typedef struct {
     uint8_t  from : 1;       /* tcphs_side of the sender */
     uint8_t  step : 2;       /* 1, 2, 3 on handshake segments, else 0 */
     uint8_t  ack_ok : 1;     /* the ack check passed (with TCPHS_KNOWN_ACK_CHECK) */
+    uint8_t  wscale;         /* TCPHS_WSCALE_*: the window's shift as known when read */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */
@@ -136,6 +141,7 @@ struct tcphs_conn {
     uint8_t  data_seen;
     uint8_t  timing_known;    /* which of syn_ns/synack_ns/hs_ack_ns are set: bits 0..2 */
     tcphs_zeek zeek;
+    tcphs_transfer *transfer; /* data transfer (transfer.h); NULL until the first segment */
 };
 
 /* Start an empty connection record for a tcp.stream. */
@@ -144,6 +150,20 @@ void tcphs_conn_init(tcphs_conn *conn, uint32_t stream);
 /* Feed the next segment of the stream; fills *rec.  Returns false (and
  * leaves conn untouched) when the segment lacks TCPHS_HAVE_REQUIRED. */
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec);
+
+/* Release what the connection holds beyond its own struct (the transfer
+ * table): once its records are no longer shown. */
+void tcphs_conn_free(tcphs_conn *conn);
+
+/* The data-transfer answers of a segment (acked_in, RTT, ...); NULL when
+ * none are known (yet). */
+const tcphs_xfer *tcphs_record_xfer(const tcphs_record *rec);
+
+/* tcphs.window.bytes; false when the window scale is unknown. */
+bool tcphs_record_window_bytes(const tcphs_record *rec, uint32_t *bytes);
+
+/* tcphs.conn.throughput_client / _server in bytes per second. */
+bool tcphs_conn_throughput(const tcphs_conn *conn, tcphs_side side, double *bytes_per_s);
 
 /* Verdicts about the whole connection as it stands. */
 tcphs_hs_verdict tcphs_conn_hs_verdict(const tcphs_conn *conn);

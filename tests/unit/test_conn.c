@@ -159,6 +159,7 @@ static void test_client_close(void)
     CHECK_INT(cap.conn.side[TCPHS_SIDE_SERVER].bytes, 300);
     CHECK_INT(cap.conn.last_ns - cap.conn.first_ns, 90 * MS);
     CHECK_INT(cap.conn.syn_retransmissions, 0);
+    tcphs_conn_free(&cap.conn);
 }
 
 /* The seed lab's three-segment close started by the server:
@@ -181,6 +182,7 @@ static void test_server_close_three_segments(void)
     check_record(&r, TCPHS_EVENT_FIN_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "server");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "graceful");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 9293, 3.10.7.1: a SYN to a closed port is answered by RST. */
@@ -198,6 +200,7 @@ static void test_refused(void)
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "refused");
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "server");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "reset");
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_unanswered_with_retransmissions(void)
@@ -218,6 +221,7 @@ static void test_unanswered_with_retransmissions(void)
     CHECK_INT(cap.conn.syn_retransmissions, 2);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "unanswered");
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "none");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* A SYN lost once: the iRTT runs from the last SYN (Wireshark's ts_mru_syn). */
@@ -235,6 +239,7 @@ static void test_syn_lost_once_irtt(void)
     CHECK(tcphs_conn_irtt(&cap.conn, &ns));
     CHECK_INT(ns, 20 * MS);
     CHECK_INT(cap.conn.syn_retransmissions, 1);
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_synack_bad_ack(void)
@@ -254,6 +259,7 @@ static void test_synack_bad_ack(void)
     r = feed(&cap, CLIENT, RST, X + 5, 0, 0);
     CHECK_INT(r.event, TCPHS_EVENT_RST);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "invalid");
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_handshake_ack_bad_ack(void)
@@ -270,6 +276,7 @@ static void test_handshake_ack_bad_ack(void)
     CHECK(!r.ack_ok);
     CHECK(r.anomalies & TCPHS_ANOMALY_HS_ACK_BAD_ACK);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "invalid");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 9293 figure 8: both sides send SYN, then both SYN-ACK. */
@@ -295,6 +302,7 @@ static void test_simultaneous_open(void)
     check_record(&r, TCPHS_EVENT_DATA, TCPHS_PHASE_DATA, TCPHS_SIDE_CLIENT);
     CHECK(!(r.anomalies & TCPHS_ANOMALY_DATA_BEFORE_HS));
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "simultaneous-open");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* The capture begins with the SYN-ACK: the client's ISN is its ack - 1. */
@@ -315,6 +323,7 @@ static void test_starts_at_synack(void)
     CHECK(r.ack_ok);
     CHECK(r.known & TCPHS_KNOWN_ISN_CLIENT_DERIVED);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "complete");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* No SYN at all, first segment from port 80: roles guessed from the ports. */
@@ -334,6 +343,7 @@ static void test_midstream_guessed_roles(void)
     check_record(&r, TCPHS_EVENT_ACK, TCPHS_PHASE_DATA, TCPHS_SIDE_CLIENT);
     CHECK(!(r.anomalies & TCPHS_ANOMALY_MIDSTREAM_START));
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "not-seen");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* Keep-alives as Wireshark marks them (tcp.analysis.keep_alive[_ack]). */
@@ -351,6 +361,7 @@ static void test_keep_alive(void)
     r = feed_with(&cap, SERVER, ACK, Y + 1, X + 1, 0, TCPHS_KEEP_ALIVE_ACK);
     check_record(&r, TCPHS_EVENT_KEEP_ALIVE_ACK, TCPHS_PHASE_DATA, TCPHS_SIDE_SERVER);
     CHECK_INT(cap.conn.side[TCPHS_SIDE_CLIENT].keep_alives, 1);
+    tcphs_conn_free(&cap.conn);
 }
 
 /* Each side sends FIN before the other's arrived: its ack does not cover it. */
@@ -374,6 +385,7 @@ static void test_simultaneous_close(void)
     CHECK_INT(r.event, TCPHS_EVENT_FIN_ACK);
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "both");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "graceful");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* Half close: the client's FIN, then the server keeps sending. */
@@ -393,6 +405,7 @@ static void test_half_close(void)
     check_record(&r, TCPHS_EVENT_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_CLIENT);
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "half");
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "client");
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_reset_after_data_and_data_after_reset(void)
@@ -415,6 +428,7 @@ static void test_reset_after_data_and_data_after_reset(void)
     CHECK(r.anomalies & TCPHS_ANOMALY_FIN_AFTER_RST);
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "client");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "reset");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* A RST after both FINs changes nothing: still a graceful close (as in Zeek). */
@@ -432,6 +446,7 @@ static void test_rst_after_both_fins(void)
     r = feed(&cap, CLIENT, RST, X + 2, 0, 0);
     CHECK(r.known & TCPHS_KNOWN_AFTER_BOTH_FINS);
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "graceful");
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_synack_retransmission(void)
@@ -448,6 +463,7 @@ static void test_synack_retransmission(void)
     r = feed(&cap, CLIENT, ACK, X + 1, Y + 1, 0);
     CHECK_INT(r.step, 3);
     CHECK(r.ack_ok);
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_data_before_handshake(void)
@@ -465,6 +481,7 @@ static void test_data_before_handshake(void)
     /* the third segment may carry data: it completes the handshake */
     CHECK_INT(r.event, TCPHS_EVENT_HANDSHAKE_ACK);
     CHECK(!(r.anomalies & TCPHS_ANOMALY_DATA_BEFORE_HS));
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_options(void)
@@ -494,6 +511,7 @@ static void test_options(void)
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TIMESTAMPS));
     CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN));
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 9293, 3.7.1: a side that sent no MSS option counts as 1220 over IPv6. */
@@ -513,6 +531,7 @@ static void test_default_mss_ipv6_and_tfo(void)
     CHECK_INT(tcphs_conn_mss_effective(&cap.conn), 1220);
     CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN));
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 9293, 3.4: the ack of ISN 2^32 - 1 is 0. */
@@ -528,6 +547,7 @@ static void test_isn_wraps(void)
     r = feed(&cap, CLIENT, ACK, 0, 0, 0);
     CHECK(r.ack_ok);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "complete");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* A segment without the facts tcphs needs gets no record and changes nothing. */
@@ -545,6 +565,7 @@ static void test_missing_facts(void)
     CHECK_INT(cap.conn.side[TCPHS_SIDE_CLIENT].packets, 0);
     seg.have = 0;
     CHECK(!tcphs_conn_update(&cap.conn, &seg, &r));
+    tcphs_conn_free(&cap.conn);
 }
 
 int main(void)

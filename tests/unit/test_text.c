@@ -64,6 +64,7 @@ static void test_handshake_notes(void)
     note_of(&conn, lab_segment(false, TCPHS_ACK, y + 1, x + 28, 0), note, sizeof(note));
     CHECK_STR(note, "Server acknowledges the client's bytes up to relative ack 28 "
                     "(the next byte it expects), sending no data");
+    tcphs_conn_free(&conn);
 }
 
 static void test_wrong_ack_note(void)
@@ -76,6 +77,7 @@ static void test_wrong_ack_note(void)
     note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 105, 0), note, sizeof(note));
     CHECK_STR(note, "Step 2 of 3: server 192.168.1.11:23 answers with SYN-ACK; its ISN y = 900; "
                     "ack = 105, but x + 1 = 100 + 1 = 101 (wrong)");
+    tcphs_conn_free(&conn);
 }
 
 static void test_keep_alive_and_close_notes(void)
@@ -101,6 +103,7 @@ static void test_keep_alive_and_close_notes(void)
                     "relative ack 2 acknowledges the client's FIN");
     note_of(&conn, lab_segment(true, TCPHS_ACK, 102, 902, 0), note, sizeof(note));
     CHECK_STR(note, "Client acknowledges the server's FIN: relative ack 2 = FIN seq + 1");
+    tcphs_conn_free(&conn);
 }
 
 static void test_refused_note(void)
@@ -112,6 +115,7 @@ static void test_refused_note(void)
     note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
     note_of(&conn, lab_segment(false, TCPHS_RST | TCPHS_ACK, 0, 101, 0), note, sizeof(note));
     CHECK_STR(note, "Server 192.168.1.11:23 refuses the connection with RST: nothing accepts connections on port 23");
+    tcphs_conn_free(&conn);
 }
 
 /* A note never overflows its buffer, however small. */
@@ -127,6 +131,7 @@ static void test_note_with_endpoint_texts(void)
     CHECK(tcphs_conn_update(&conn, &seg, &rec));
     tcphs_note(note, sizeof(note), &rec, "C", "S");
     CHECK_STR(note, "Step 1 of 3: client C asks server S to connect with SYN; its ISN x = 100");
+    tcphs_conn_free(&conn);
 }
 
 static void test_note_truncation(void)
@@ -144,6 +149,7 @@ static void test_note_truncation(void)
     CHECK_STR(small, "Step 1 of 3: cl");
     tcphs_note(small, 1, &rec, NULL, NULL);
     CHECK_STR(small, "");
+    tcphs_conn_free(&conn);
 }
 
 int main(void)
