@@ -22,6 +22,7 @@
 #include "plugin/ws-compat.h"
 #include "core/conn.h"
 #include "core/text.h"
+#include "core/transfer.h"
 
 /* ---- tcphs's own fields ---------------------------------------------------- */
 
@@ -65,6 +66,16 @@ static int hf_tcphs_packets_server = -1;
 static int hf_tcphs_bytes_client = -1;
 static int hf_tcphs_bytes_server = -1;
 static int hf_tcphs_duration = -1;
+
+static int hf_tcphs_acked_in = -1;
+static int hf_tcphs_rtt = -1;
+static int hf_tcphs_rtt_estimated = -1;
+static int hf_tcphs_rtt_deviation = -1;
+static int hf_tcphs_rtt_rto = -1;
+static int hf_tcphs_window_bytes = -1;
+static int hf_tcphs_acks_segments = -1;
+static int hf_tcphs_throughput_client = -1;
+static int hf_tcphs_throughput_server = -1;
 
 static gint ett_tcphs = -1;
 static gint ett_tcphs_connection = -1;
@@ -480,6 +491,11 @@ static void add_time(const out_tree *out, int hf, gint64 ns)
     add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
 }
 
+static void add_double(const out_tree *out, int hf, double value)
+{
+    add_generated(proto_tree_add_double(out->tree, hf, out->tvb, 0, 0, value));
+}
+
 static const char *endpoint_text(const tcphs_endpoint *ep)
 {
     char text[TCPHS_ENDPOINT_STRLEN];
@@ -576,6 +592,60 @@ static void add_counters(const out_tree *out, const tcphs_conn *conn)
     add_time(out, hf_tcphs_duration, conn->last_ns - conn->first_ns);
 }
 
+/* tcphs.conn.throughput_*: acknowledged payload / (first payload segment ->
+ * first ACK of the last acknowledged payload byte). */
+static void add_throughputs(const out_tree *out, const tcphs_conn *conn)
+{
+    double bps;
+
+    if (tcphs_conn_throughput(conn, TCPHS_SIDE_CLIENT, &bps))
+        add_double(out, hf_tcphs_throughput_client, bps);
+    if (tcphs_conn_throughput(conn, TCPHS_SIDE_SERVER, &bps))
+        add_double(out, hf_tcphs_throughput_server, bps);
+}
+
+/* The data-transfer fields of a segment.  acked_in, the RTT and what
+ * follows from it come from a later ACK: final in two-pass tshark and the
+ * GUI, absent in one-pass tshark (the ACK has not been read yet). */
+static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_record *rec)
+{
+    const tcphs_xfer *x = tcphs_record_xfer(rec);
+    tcphs_rtt_estimate est;
+    uint32_t window;
+    proto_item *item;
+
+    if (x && (x->flags & TCPHS_XFER_ACKED))
+        add_uint(out, hf_tcphs_acked_in, x->acked_in);
+    if (x && (x->flags & TCPHS_XFER_RTT)) {
+        nstime_t t = ns_to_nstime(x->ack_delay_ns);
+
+        item = add_generated(proto_tree_add_time(out->tree, hf_tcphs_rtt, out->tvb, 0, 0, &t));
+        if (tcphs_show_notes) {
+            char note[TCPHS_NOTE_MAX];
+
+            tcphs_xfer_note(note, sizeof(note), x, (gint64)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs);
+            proto_item_append_text(item, " [%s]", note);
+        }
+    }
+    if (tcphs_xfer_estimate(x, &est)) {
+        add_time(out, hf_tcphs_rtt_estimated, est.srtt_ns);
+        add_time(out, hf_tcphs_rtt_deviation, est.rttvar_ns);
+        add_time(out, hf_tcphs_rtt_rto, tcphs_rto(&est));
+    }
+    if (tcphs_record_window_bytes(rec, &window)) {
+        item = add_generated(proto_tree_add_uint(out->tree, hf_tcphs_window_bytes, out->tvb, 0, 0, window));
+        if (rec->flags & TCPHS_SYN)
+            proto_item_append_text(item, " (never scaled on SYN, RFC 7323 2.2)");
+        else if (rec->wscale & TCPHS_WSCALE_CLAMPED)
+            proto_item_append_text(item, " (%u \u00d7 2^14: the offered shift is above 14, used as 14, RFC 7323 2.3)",
+                                   rec->window);
+        else
+            proto_item_append_text(item, " (%u \u00d7 2^%u)", rec->window, rec->wscale & TCPHS_WSCALE_SHIFT_MASK);
+    }
+    if (x && x->acks_segments)
+        add_uint(out, hf_tcphs_acks_segments, x->acks_segments);
+}
+
 /* Connection verdicts: final in two-pass tshark and the GUI, the state so
  * far in one-pass tshark (like tcp.completeness). */
 static proto_item *add_connection(const out_tree *parent, const tcphs_record *rec)
@@ -602,6 +672,7 @@ static proto_item *add_connection(const out_tree *parent, const tcphs_record *re
     add_string(&out, hf_tcphs_conn_state, tcphs_zeek_conn_state(&conn->zeek));
     add_string(&out, hf_tcphs_history, tcphs_zeek_history(&conn->zeek));
     add_counters(&out, conn);
+    add_throughputs(&out, conn);
     return ti;
 }
 
@@ -676,6 +747,7 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
     if (rec->known & TCPHS_KNOWN_ACK_CHECK)
         add_boolean(&out, hf_tcphs_ack_check, rec->ack_ok);
     add_note(&out, rec);
+    add_transfer(&out, pinfo, rec);
     add_experts(pinfo, ti, add_connection(&out, rec), rec);
 }
 
@@ -753,9 +825,19 @@ static void tcphs_init(void)
     set_postdissector_wanted_hfids(tcphs_handle, wanted);
 }
 
+static void free_conn(gpointer key _U_, gpointer value, gpointer user_data _U_)
+{
+    tcphs_conn_free(&((conn_entry *)value)->conn);
+}
+
 static void tcphs_cleanup(void)
 {
     set_postdissector_wanted_hfids(tcphs_handle, NULL);
+    /* The connections' transfer tables are plain heap memory: free them
+     * before the file scope takes the connections away. */
+    if (tcphs_conns)
+        wmem_map_foreach(tcphs_conns, free_conn, NULL);
+    tcphs_conns = NULL;
 }
 
 void proto_register_tcphs(void)
@@ -872,6 +954,33 @@ void proto_register_tcphs(void)
         { &hf_tcphs_duration,
           { "Duration", "tcphs.conn.duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             "From the first to the last segment of the stream", HFILL } },
+        { &hf_tcphs_acked_in,
+          { "Acknowledged in", "tcphs.acked_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
+            "The first frame of the other side whose ack covers this segment's last sequence number", HFILL } },
+        { &hf_tcphs_rtt,
+          { "RTT (SampleRTT)", "tcphs.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From this segment to its ACK; absent when its bytes were sent twice (Karn's rule)", HFILL } },
+        { &hf_tcphs_rtt_estimated,
+          { "Smoothed RTT (EstimatedRTT)", "tcphs.rtt.estimated", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "SRTT of the sender after this sample, RFC 6298 section 2", HFILL } },
+        { &hf_tcphs_rtt_deviation,
+          { "RTT variation (DevRTT)", "tcphs.rtt.deviation", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "RTTVAR of the sender after this sample, RFC 6298 section 2", HFILL } },
+        { &hf_tcphs_rtt_rto,
+          { "Retransmission timeout", "tcphs.rtt.rto", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "SRTT + 4 RTTVAR after this sample, before the 1 s lower bound of RFC 6298 rule 2.4", HFILL } },
+        { &hf_tcphs_window_bytes,
+          { "Receive window (bytes)", "tcphs.window.bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The advertised window in bytes: raw window << the sender's window-scale shift (RFC 7323)", HFILL } },
+        { &hf_tcphs_acks_segments,
+          { "Segments acknowledged", "tcphs.acks.segments", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "How many of the other side's payload segments this ACK acknowledges first and completely", HFILL } },
+        { &hf_tcphs_throughput_client,
+          { "Throughput (client)", "tcphs.conn.throughput_client", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+            "Client payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
+        { &hf_tcphs_throughput_server,
+          { "Throughput (server)", "tcphs.conn.throughput_server", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+            "Server payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
     };
 
     static gint *ett[] = {
