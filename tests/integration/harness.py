@@ -32,6 +32,18 @@ PER_PACKET_FIELDS = [
     "tcphs.isn_server",
     "tcphs.ack_check",
     "tcphs.note",
+    "tcphs.window.bytes",
+    "tcphs.acks.segments",
+]
+
+# Per-packet fields that a later packet completes (the ACK of the segment):
+# final in two-pass tshark and the GUI (sharkd), absent in one pass.
+WHOLE_CAPTURE_PACKET_FIELDS = [
+    "tcphs.acked_in",
+    "tcphs.rtt",
+    "tcphs.rtt.estimated",
+    "tcphs.rtt.deviation",
+    "tcphs.rtt.rto",
 ]
 
 # Connection fields: the whole stream's verdicts (final in two passes).
@@ -60,6 +72,8 @@ CONNECTION_FIELDS = [
     "tcphs.conn.bytes_client",
     "tcphs.conn.bytes_server",
     "tcphs.conn.duration",
+    "tcphs.conn.throughput_client",
+    "tcphs.conn.throughput_server",
 ]
 
 KEY_FIELDS = ["frame.number", "tcp.stream"]
@@ -164,9 +178,11 @@ def _collect_tcphs(nodes, found):
         _collect_tcphs(node.get("n", []), found)
 
 
-def sharkd_per_packet(capture, frames, seed):
+def sharkd_per_packet(capture, frames, seed, fields=None):
     """Ask sharkd for the given frames in a shuffled order (as the GUI might)
-    and return {frame: {field: value}} for the per-packet fields."""
+    and return {frame: {field: value}} for the per-packet fields (or the
+    given ones)."""
+    fields = fields or PER_PACKET_FIELDS
     order = list(frames)
     random.Random(seed).shuffle(order)
     requests = [{"jsonrpc": "2.0", "id": 1, "method": "load", "params": {"file": "@CAPTURE@"}}]
@@ -188,7 +204,7 @@ def sharkd_per_packet(capture, frames, seed):
         found = {}
         _collect_tcphs(reply.get("result", {}).get("tree", []), found)
         results[order[rid - 2]] = {field: normalize(field, "|".join(found.get(field, [])))
-                                   for field in PER_PACKET_FIELDS}
+                                   for field in fields}
     return results
 
 
