@@ -484,11 +484,11 @@ static void add_uint64(const out_tree *out, int hf, guint64 value)
     add_generated(proto_tree_add_uint64(out->tree, hf, out->tvb, 0, 0, value));
 }
 
-static void add_time(const out_tree *out, int hf, gint64 ns)
+static proto_item *add_time(const out_tree *out, int hf, gint64 ns)
 {
     nstime_t t = ns_to_nstime(ns);
 
-    add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
+    return add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
 }
 
 static void add_double(const out_tree *out, int hf, double value)
@@ -604,33 +604,38 @@ static void add_throughputs(const out_tree *out, const tcphs_conn *conn)
         add_double(out, hf_tcphs_throughput_server, bps);
 }
 
+/* The RFC 6298 arithmetic behind an RTT item, in its label. */
+static void add_arithmetic(const out_tree *out _U_, proto_item *item, const tcphs_xfer *x, gint64 rel_ns,
+                           tcphs_note_part part)
+{
+    char text[192];
+
+    if (!tcphs_show_notes)
+        return;
+    tcphs_xfer_note_part(text, sizeof(text), x, rel_ns, part);
+    if (text[0])
+        proto_item_append_text(item, " [%s]", text);
+}
+
 /* The data-transfer fields of a segment.  acked_in, the RTT and what
  * follows from it come from a later ACK: final in two-pass tshark and the
  * GUI, absent in one-pass tshark (the ACK has not been read yet). */
 static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_record *rec)
 {
     const tcphs_xfer *x = tcphs_record_xfer(rec);
+    gint64 rel_ns = (gint64)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs;
     tcphs_rtt_estimate est;
     uint32_t window;
     proto_item *item;
 
     if (x && (x->flags & TCPHS_XFER_ACKED))
         add_uint(out, hf_tcphs_acked_in, x->acked_in);
-    if (x && (x->flags & TCPHS_XFER_RTT)) {
-        nstime_t t = ns_to_nstime(x->ack_delay_ns);
-
-        item = add_generated(proto_tree_add_time(out->tree, hf_tcphs_rtt, out->tvb, 0, 0, &t));
-        if (tcphs_show_notes) {
-            char note[TCPHS_NOTE_MAX];
-
-            tcphs_xfer_note(note, sizeof(note), x, (gint64)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs);
-            proto_item_append_text(item, " [%s]", note);
-        }
-    }
+    if (x && (x->flags & TCPHS_XFER_RTT))
+        add_arithmetic(out, add_time(out, hf_tcphs_rtt, x->ack_delay_ns), x, rel_ns, TCPHS_NOTE_SAMPLE);
     if (tcphs_xfer_estimate(x, &est)) {
-        add_time(out, hf_tcphs_rtt_estimated, est.srtt_ns);
-        add_time(out, hf_tcphs_rtt_deviation, est.rttvar_ns);
-        add_time(out, hf_tcphs_rtt_rto, tcphs_rto(&est));
+        add_arithmetic(out, add_time(out, hf_tcphs_rtt_estimated, est.srtt_ns), x, rel_ns, TCPHS_NOTE_SRTT);
+        add_arithmetic(out, add_time(out, hf_tcphs_rtt_deviation, est.rttvar_ns), x, rel_ns, TCPHS_NOTE_RTTVAR);
+        add_arithmetic(out, add_time(out, hf_tcphs_rtt_rto, tcphs_rto(&est)), x, rel_ns, TCPHS_NOTE_RTO);
     }
     if (tcphs_record_window_bytes(rec, &window)) {
         item = add_generated(proto_tree_add_uint(out->tree, hf_tcphs_window_bytes, out->tvb, 0, 0, window));

@@ -183,7 +183,7 @@ static void test_note(void)
     feed(&cap, SERVER, ACK, 7001, 2101, 0, 93);
     tcphs_xfer_note(note, sizeof(note), xfer(&cap, 3), 50 * MS);
     CHECK_STR(note, "SampleRTT = 0.092000 \u2212 0.050000 = 0.042000 s (ACK in frame 5); first sample "
-                    "(RFC 6298 2.2): EstimatedRTT = 0.042000 s, DevRTT = 0.042000 / 2 = 0.021000 s; "
+                    "(RFC 6298 2.2): EstimatedRTT = SampleRTT = 0.042000 s; DevRTT = 0.042000 / 2 = 0.021000 s; "
                     "RTO = 0.042000 + 4 \u00d7 0.021000 = 0.126000 s (rule 2.4 raises it to 1 s)");
     tcphs_xfer_note(note, sizeof(note), xfer(&cap, 4), 51 * MS);
     CHECK_STR(note, "SampleRTT = 0.093000 \u2212 0.051000 = 0.042000 s (ACK in frame 6); "
