@@ -22,6 +22,7 @@
 #include "plugin/ws-compat.h"
 #include "core/conn.h"
 #include "core/text.h"
+#include "core/transfer.h"
 
 /* ---- tcphs's own fields ---------------------------------------------------- */
 
@@ -75,6 +76,16 @@ static int hf_tcphs_group_counters = -1;
 static int hf_tcphs_group_links = -1;
 /* tcphs.frame.*, indexed by tcphs_link */
 static int hf_tcphs_link[TCPHS_LINK_COUNT] = { -1, -1, -1, -1, -1, -1, -1 };
+
+static int hf_tcphs_acked_in = -1;
+static int hf_tcphs_rtt = -1;
+static int hf_tcphs_rtt_estimated = -1;
+static int hf_tcphs_rtt_deviation = -1;
+static int hf_tcphs_rtt_rto = -1;
+static int hf_tcphs_window_bytes = -1;
+static int hf_tcphs_acks_segments = -1;
+static int hf_tcphs_throughput_client = -1;
+static int hf_tcphs_throughput_server = -1;
 
 static gint ett_tcphs = -1;
 static gint ett_tcphs_connection = -1;
@@ -488,11 +499,16 @@ static void add_uint64(const out_tree *out, int hf, guint64 value)
     add_generated(proto_tree_add_uint64(out->tree, hf, out->tvb, 0, 0, value));
 }
 
-static void add_time(const out_tree *out, int hf, gint64 ns)
+static proto_item *add_time(const out_tree *out, int hf, gint64 ns)
 {
     nstime_t t = ns_to_nstime(ns);
 
-    add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
+    return add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
+}
+
+static void add_double(const out_tree *out, int hf, double value)
+{
+    add_generated(proto_tree_add_double(out->tree, hf, out->tvb, 0, 0, value));
 }
 
 static const char *endpoint_text(const tcphs_endpoint *ep)
@@ -634,6 +650,18 @@ static void add_close_group(const out_tree *parent, const tcphs_conn *conn)
     add_string(&out, hf_tcphs_close_kind, kind);
 }
 
+/* tcphs.conn.throughput_*: acknowledged payload / (first payload segment ->
+ * first ACK of the last acknowledged payload byte). */
+static void add_throughputs(const out_tree *out, const tcphs_conn *conn)
+{
+    double bps;
+
+    if (tcphs_conn_throughput(conn, TCPHS_SIDE_CLIENT, &bps))
+        add_double(out, hf_tcphs_throughput_client, bps);
+    if (tcphs_conn_throughput(conn, TCPHS_SIDE_SERVER, &bps))
+        add_double(out, hf_tcphs_throughput_server, bps);
+}
+
 static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
 {
     out_tree out = add_group(parent, hf_tcphs_group_counters, ett_tcphs_counters,
@@ -644,6 +672,7 @@ static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
                                                 conn->side[0].bytes, conn->side[1].bytes));
 
     add_counters(&out, conn);
+    add_throughputs(&out, conn);
 }
 
 /* tcphs.frame.*: FT_FRAMENUM, so the GUI jumps to the frame and marks it
@@ -668,6 +697,53 @@ static void add_conn_state(const out_tree *out, const char *code)
                                                          "%s (%s)", code, meaning));
     else
         add_string(out, hf_tcphs_conn_state, code);
+}
+
+/* The RFC 6298 arithmetic behind an RTT item, in its label. */
+static void add_arithmetic(const out_tree *out _U_, proto_item *item, const tcphs_xfer *x, gint64 rel_ns,
+                           tcphs_note_part part)
+{
+    char text[192];
+
+    if (!tcphs_show_notes)
+        return;
+    tcphs_xfer_note_part(text, sizeof(text), x, rel_ns, part);
+    if (text[0])
+        proto_item_append_text(item, " [%s]", text);
+}
+
+/* The data-transfer fields of a segment.  acked_in, the RTT and what
+ * follows from it come from a later ACK: final in two-pass tshark and the
+ * GUI, absent in one-pass tshark (the ACK has not been read yet). */
+static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_record *rec)
+{
+    const tcphs_xfer *x = tcphs_record_xfer(rec);
+    gint64 rel_ns = (gint64)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs;
+    tcphs_rtt_estimate est;
+    uint32_t window;
+    proto_item *item;
+
+    if (x && (x->flags & TCPHS_XFER_ACKED))
+        add_uint(out, hf_tcphs_acked_in, x->acked_in);
+    if (x && (x->flags & TCPHS_XFER_RTT))
+        add_arithmetic(out, add_time(out, hf_tcphs_rtt, x->ack_delay_ns), x, rel_ns, TCPHS_NOTE_SAMPLE);
+    if (tcphs_xfer_estimate(x, &est)) {
+        add_arithmetic(out, add_time(out, hf_tcphs_rtt_estimated, est.srtt_ns), x, rel_ns, TCPHS_NOTE_SRTT);
+        add_arithmetic(out, add_time(out, hf_tcphs_rtt_deviation, est.rttvar_ns), x, rel_ns, TCPHS_NOTE_RTTVAR);
+        add_arithmetic(out, add_time(out, hf_tcphs_rtt_rto, tcphs_rto(&est)), x, rel_ns, TCPHS_NOTE_RTO);
+    }
+    if (tcphs_record_window_bytes(rec, &window)) {
+        item = add_generated(proto_tree_add_uint(out->tree, hf_tcphs_window_bytes, out->tvb, 0, 0, window));
+        if (rec->flags & TCPHS_SYN)
+            proto_item_append_text(item, " (never scaled on SYN, RFC 7323 2.2)");
+        else if (rec->wscale & TCPHS_WSCALE_CLAMPED)
+            proto_item_append_text(item, " (%u \u00d7 2^14: the offered shift is above 14, used as 14, RFC 7323 2.3)",
+                                   rec->window);
+        else
+            proto_item_append_text(item, " (%u \u00d7 2^%u)", rec->window, rec->wscale & TCPHS_WSCALE_SHIFT_MASK);
+    }
+    if (x && x->acks_segments)
+        add_uint(out, hf_tcphs_acks_segments, x->acks_segments);
 }
 
 /* Connection verdicts: final in two-pass tshark and the GUI, the state so
@@ -819,6 +895,7 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
     add_state(&out, hf_tcphs_state_client, rec, TCPHS_SIDE_CLIENT);
     add_state(&out, hf_tcphs_state_server, rec, TCPHS_SIDE_SERVER);
     add_note(&out, rec);
+    add_transfer(&out, pinfo, rec);
     /* The anomalies before the long Connection subtree, where a reader sees them. */
     add_experts(pinfo, ti, ti, rec);
     add_connection(&out, rec);
@@ -898,9 +975,19 @@ static void tcphs_init(void)
     set_postdissector_wanted_hfids(tcphs_handle, wanted);
 }
 
+static void free_conn(gpointer key _U_, gpointer value, gpointer user_data _U_)
+{
+    tcphs_conn_free(&((conn_entry *)value)->conn);
+}
+
 static void tcphs_cleanup(void)
 {
     set_postdissector_wanted_hfids(tcphs_handle, NULL);
+    /* The connections' transfer tables are plain heap memory: free them
+     * before the file scope takes the connections away. */
+    if (tcphs_conns)
+        wmem_map_foreach(tcphs_conns, free_conn, NULL);
+    tcphs_conns = NULL;
 }
 
 void proto_register_tcphs(void)
@@ -1073,6 +1160,34 @@ void proto_register_tcphs(void)
           { "RST in frame", "tcphs.frame.rst", FT_FRAMENUM, BASE_NONE,
             TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
             "The first RST of the connection", HFILL } },
+        { &hf_tcphs_acked_in,
+          { "Acknowledged in", "tcphs.acked_in", FT_FRAMENUM, BASE_NONE,
+            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
+            "The first frame of the other side whose ack covers this segment's last sequence number", HFILL } },
+        { &hf_tcphs_rtt,
+          { "RTT (SampleRTT)", "tcphs.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From this segment to its ACK; absent when its bytes were sent twice (Karn's rule)", HFILL } },
+        { &hf_tcphs_rtt_estimated,
+          { "Smoothed RTT (EstimatedRTT)", "tcphs.rtt.estimated", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "SRTT of the sender after this sample, RFC 6298 section 2", HFILL } },
+        { &hf_tcphs_rtt_deviation,
+          { "RTT variation (DevRTT)", "tcphs.rtt.deviation", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "RTTVAR of the sender after this sample, RFC 6298 section 2", HFILL } },
+        { &hf_tcphs_rtt_rto,
+          { "Retransmission timeout", "tcphs.rtt.rto", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "SRTT + 4 RTTVAR after this sample, before the 1 s lower bound of RFC 6298 rule 2.4", HFILL } },
+        { &hf_tcphs_window_bytes,
+          { "Receive window (bytes)", "tcphs.window.bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The advertised window in bytes: raw window << the sender's window-scale shift (RFC 7323)", HFILL } },
+        { &hf_tcphs_acks_segments,
+          { "Segments acknowledged", "tcphs.acks.segments", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "How many of the other side's payload segments this ACK acknowledges first and completely", HFILL } },
+        { &hf_tcphs_throughput_client,
+          { "Throughput (client)", "tcphs.conn.throughput_client", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+            "Client payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
+        { &hf_tcphs_throughput_server,
+          { "Throughput (server)", "tcphs.conn.throughput_server", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+            "Server payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
     };
 
     static gint *ett[] = {

@@ -2,6 +2,7 @@
  * one TCP connection, fed segment by segment in capture order. */
 #include "conn.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -624,6 +625,27 @@ static void track_endpoints(tcphs_conn *conn, const tcphs_segment *seg, tcphs_si
     tcphs_links_note(&conn->links, &facts);
 }
 
+/* What a side's SYN said about window scaling, for tcphs_wscale_for(). */
+static int wscale_offer(const tcphs_offer *offer)
+{
+    if (!(offer->offered & TCPHS_OFFER_SEEN))
+        return TCPHS_WS_UNSEEN;
+    return (offer->offered & TCPHS_OFFER_WSCALE) ? offer->wscale : TCPHS_WS_NONE;
+}
+
+/* The data-transfer half (transfer.c): the window's scale as known now,
+ * and the segment's place in the ACK bookkeeping. */
+static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
+{
+    if (tcphs_segment_has(seg, TCPHS_HAVE_WINDOW))
+        rec->wscale = tcphs_wscale_for(has_flag(seg, TCPHS_SYN), side == TCPHS_SIDE_SERVER,
+                                       wscale_offer(&conn->offer[side]),
+                                       wscale_offer(&conn->offer[peer_of(side)]));
+    if (!conn->transfer && (conn->transfer = calloc(1, sizeof(*conn->transfer))) == NULL)
+        return;    /* out of memory: no transfer answers rather than wrong ones */
+    rec->xfer = tcphs_transfer_update(conn->transfer, side, seg);
+}
+
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
 {
     tcphs_side side;
@@ -663,6 +685,7 @@ bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record 
     snapshot_isns(conn, rec);
     tcphs_zeek_update(&conn->zeek, seg);
     track_endpoints(conn, seg, side, rec);
+    update_transfer(conn, side, seg, rec);
     return true;
 }
 
@@ -781,4 +804,34 @@ tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn)
     if (!tcphs_conn_options_known(conn))
         return TCPHS_ECN_NONE;
     return ecn_mode_of(conn->offer[TCPHS_SIDE_CLIENT].ecn_flags, conn->offer[TCPHS_SIDE_SERVER].ecn_flags);
+}
+
+void tcphs_conn_free(tcphs_conn *conn)
+{
+    if (conn->transfer) {
+        tcphs_transfer_free(conn->transfer);
+        free(conn->transfer);
+        conn->transfer = NULL;
+    }
+}
+
+const tcphs_xfer *tcphs_record_xfer(const tcphs_record *rec)
+{
+    return rec->conn ? tcphs_transfer_slot(rec->conn->transfer, rec->xfer) : NULL;
+}
+
+bool tcphs_record_window_bytes(const tcphs_record *rec, uint32_t *bytes)
+{
+    return tcphs_window_bytes(rec->window, rec->wscale, bytes);
+}
+
+bool tcphs_conn_throughput(const tcphs_conn *conn, tcphs_side side, double *bytes_per_s)
+{
+    uint64_t bytes;
+    int64_t ns;
+
+    if (!tcphs_transfer_throughput(conn->transfer, side, &bytes, &ns))
+        return false;
+    *bytes_per_s = (double)bytes * 1e9 / (double)ns;
+    return true;
 }

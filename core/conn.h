@@ -15,6 +15,7 @@
 #include "endpoint.h"
 #include "links.h"
 #include "segment.h"
+#include "transfer.h"
 #include "vocab.h"
 #include "zeek.h"
 
@@ -47,8 +48,10 @@ enum {
 typedef struct tcphs_conn tcphs_conn;
 
 /* What one segment is; computed once, when the frame is first dissected.
- * Kept small (40 bytes, the two state bytes included: they fill what was
- * padding): one is stored with every TCP frame of a capture. */
+ * Kept small (48 bytes, the two state bytes included): one is stored with
+ * every TCP frame of a capture.  What only a later ACK tells
+ * (tcphs.acked_in, tcphs.rtt, ...) is in the connection's transfer table,
+ * slot `xfer` (transfer.h). */
 typedef struct {
     const tcphs_conn *conn;
     uint32_t isn_client;
@@ -56,6 +59,7 @@ typedef struct {
     uint32_t seq;            /* raw, as captured: for the note's arithmetic */
     uint32_t ack;            /* raw; 0 without the ACK flag */
     uint32_t len;
+    uint32_t xfer;           /* slot in conn->transfer, 0 = none */
     uint16_t flags;
     uint16_t window;         /* raw window field */
     uint16_t anomalies;      /* TCPHS_ANOMALY_* */
@@ -68,6 +72,7 @@ typedef struct {
     uint8_t  ack_ok : 1;     /* the ack check passed (with TCPHS_KNOWN_ACK_CHECK) */
     tcphs_state_pair states_before; /* both endpoints' RFC 9293 states before this segment */
     tcphs_state_pair states;        /* ... and once it has been sent and delivered */
+    uint8_t  wscale;         /* TCPHS_WSCALE_*: the window's shift as known when read */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */
@@ -148,6 +153,7 @@ struct tcphs_conn {
     tcphs_zeek zeek;
     tcphs_endpoints endpoints; /* both endpoints' RFC 9293 states (endpoint.c) */
     tcphs_links links;         /* tcphs.frame.* */
+    tcphs_transfer *transfer; /* data transfer (transfer.h); NULL until the first segment */
 };
 
 /* Start an empty connection record for a tcp.stream. */
@@ -156,6 +162,20 @@ void tcphs_conn_init(tcphs_conn *conn, uint32_t stream);
 /* Feed the next segment of the stream; fills *rec.  Returns false (and
  * leaves conn untouched) when the segment lacks TCPHS_HAVE_REQUIRED. */
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec);
+
+/* Release what the connection holds beyond its own struct (the transfer
+ * table): once its records are no longer shown. */
+void tcphs_conn_free(tcphs_conn *conn);
+
+/* The data-transfer answers of a segment (acked_in, RTT, ...); NULL when
+ * none are known (yet). */
+const tcphs_xfer *tcphs_record_xfer(const tcphs_record *rec);
+
+/* tcphs.window.bytes; false when the window scale is unknown. */
+bool tcphs_record_window_bytes(const tcphs_record *rec, uint32_t *bytes);
+
+/* tcphs.conn.throughput_client / _server in bytes per second. */
+bool tcphs_conn_throughput(const tcphs_conn *conn, tcphs_side side, double *bytes_per_s);
 
 /* Verdicts about the whole connection as it stands. */
 tcphs_hs_verdict tcphs_conn_hs_verdict(const tcphs_conn *conn);

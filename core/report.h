@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "conn.h"
+#include "report_transfer.h"
 
 /* ---- -z tcphs,conns ------------------------------------------------------- */
 
@@ -36,6 +37,7 @@ typedef struct {
     uint32_t data_segments[2];                   /* per side: segments carrying payload */
     uint32_t first_frame, last_frame;
     int64_t  first_rel_ns, last_rel_ns;
+    tcphs_lab lab;                               /* the data-transfer section (report_transfer.h) */
 } tcphs_report_stream;
 
 void tcphs_report_init(tcphs_report_stream *rs, const tcphs_conn *conn);

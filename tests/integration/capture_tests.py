@@ -13,8 +13,11 @@ checks, with the case's options on every run:
      analysed the connection fields of that frame's stream row;
   2. one-pass tshark gives the same per-packet fields, and on the last frame
      of each stream the same connection fields (the state so far is final there);
+     the per-packet fields a later ACK completes (tcphs.acked_in, tcphs.rtt*,
+     harness.WHOLE_CAPTURE_PACKET_FIELDS) are compared in two passes and in
+     sharkd only;
   3. sharkd, asked for every frame in a shuffled order as the GUI may do,
-     gives the same per-packet fields;
+     gives the same per-packet fields, the later-completed ones included;
   4. no frame without a TCP layer has a tcphs tree;
   5. the taps (-z tcphs,conns,csv -z tcphs,report -z tcphs,tree, one pass) run
      to the end, and the connection table has one row per analysed stream
@@ -41,7 +44,7 @@ import sys
 
 import harness
 
-FIELDS = harness.KEY_FIELDS + harness.PER_PACKET_FIELDS + harness.CONNECTION_FIELDS
+FIELDS = harness.PACKET_COLUMNS + harness.CONNECTION_FIELDS
 
 
 def rel(path):
@@ -188,7 +191,7 @@ def check_case(case, use_sharkd):
         shuffled = [dict(seen.get(int(row["frame.number"]), {}), **{"frame.number": row["frame.number"]})
                     for row in expected]
         problems += compare_rows(name, "sharkd, frames in shuffled order vs " + packets_label, expected, shuffled,
-                                 harness.PER_PACKET_FIELDS)
+                                 harness.PER_PACKET_FIELDS + harness.WHOLE_CAPTURE_PACKET_FIELDS)
     return problems
 
 

@@ -18,7 +18,7 @@ import sys
 
 import harness
 
-OLD_FIELDS = harness.KEY_FIELDS + harness.PER_PACKET_FIELDS + harness.CONNECTION_FIELDS
+OLD_FIELDS = harness.PACKET_COLUMNS + harness.CONNECTION_FIELDS
 
 
 def convert(path, write):

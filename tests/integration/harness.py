@@ -36,6 +36,18 @@ PER_PACKET_FIELDS = [
     "tcphs.note",
     "tcphs.state.client",
     "tcphs.state.server",
+    "tcphs.window.bytes",
+    "tcphs.acks.segments",
+]
+
+# Per-packet fields that a later packet completes (the ACK of the segment):
+# final in two-pass tshark and the GUI (sharkd), absent in one pass.
+WHOLE_CAPTURE_PACKET_FIELDS = [
+    "tcphs.acked_in",
+    "tcphs.rtt",
+    "tcphs.rtt.estimated",
+    "tcphs.rtt.deviation",
+    "tcphs.rtt.rto",
 ]
 
 # Connection fields: the whole stream's verdicts (final in two passes).
@@ -72,6 +84,8 @@ CONNECTION_FIELDS = [
     "tcphs.frame.fin",
     "tcphs.frame.peer_fin",
     "tcphs.frame.rst",
+    "tcphs.conn.throughput_client",
+    "tcphs.conn.throughput_server",
 ]
 
 KEY_FIELDS = ["frame.number", "tcp.stream"]
@@ -80,7 +94,7 @@ KEY_FIELDS = ["frame.number", "tcp.stream"]
 # BASE.streams.tsv): one row per TCP frame with the per-packet fields, and one
 # row per analysed stream with the connection fields as two-pass tshark gives
 # them (final), like Zeek's conn.log.
-PACKET_COLUMNS = KEY_FIELDS + PER_PACKET_FIELDS
+PACKET_COLUMNS = KEY_FIELDS + PER_PACKET_FIELDS + WHOLE_CAPTURE_PACKET_FIELDS
 STREAM_KEY = "tcp.stream"
 STREAM_COLUMNS = [STREAM_KEY] + CONNECTION_FIELDS
 
@@ -338,7 +352,8 @@ def sharkd_preferences(options):
 def sharkd_per_packet(capture, frames, seed, options=()):
     """Ask sharkd for the given frames in a shuffled order (as the GUI might),
     after setting the preferences of options (-o NAME:VALUE), and return
-    {frame: {field: value}} for the per-packet fields."""
+    {frame: {field: value}} for the per-packet fields, the ones a later
+    packet completes included (sharkd has read the whole capture)."""
     order = list(frames)
     random.Random(seed).shuffle(order)
     requests = sharkd_preferences(options)
@@ -364,7 +379,7 @@ def sharkd_per_packet(capture, frames, seed, options=()):
         found = {}
         _collect_tcphs(reply.get("result", {}).get("tree", []), found)
         results[order[rid - first_frame]] = {field: normalize(field, "|".join(found.get(field, [])))
-                                             for field in PER_PACKET_FIELDS}
+                                             for field in PER_PACKET_FIELDS + WHOLE_CAPTURE_PACKET_FIELDS}
     return results
 
 

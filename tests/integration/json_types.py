@@ -82,7 +82,17 @@ TYPES = {
     "tcphs.frame.fin": "FT_FRAMENUM",
     "tcphs.frame.peer_fin": "FT_FRAMENUM",
     "tcphs.frame.rst": "FT_FRAMENUM",
+    "tcphs.acked_in": "FT_FRAMENUM",
+    "tcphs.rtt": "FT_RELATIVE_TIME",
+    "tcphs.rtt.estimated": "FT_RELATIVE_TIME",
+    "tcphs.rtt.deviation": "FT_RELATIVE_TIME",
+    "tcphs.rtt.rto": "FT_RELATIVE_TIME",
+    "tcphs.window.bytes": "FT_UINT32",
+    "tcphs.acks.segments": "FT_UINT32",
+    "tcphs.conn.throughput_client": "FT_DOUBLE",
+    "tcphs.conn.throughput_server": "FT_DOUBLE",
 }
+
 
 # The named groups of the Connection subtree (Handshake, Options, Close,
 # Counters, Links): containers in -T json, their fields are connection fields.
@@ -122,7 +132,7 @@ CONNECTION = set(harness.CONNECTION_FIELDS)
 # Captures that together carry every field (derived ISN, guessed roles, a
 # wrong ack, an unanswered SYN, IPv6, keep-alives, two TCP layers in a frame).
 CAPTURES = ["client-close", "midstream", "starts-at-synack", "handshake-bad-ack", "syn-unanswered",
-            "keepalive", "ipv6", "refused", "odd-two-tcp-layers"]
+            "keepalive", "ipv6", "refused", "odd-two-tcp-layers", "transfer"]
 
 MAPPING = os.path.join(harness.ROOT, "docs", "elastic-mapping-tcphs.json")
 MAPPING_TOOL = os.path.join(harness.ROOT, "tools", "elastic-mapping.py")
@@ -192,6 +202,18 @@ def check_value(where, field, value, fmt):
                     % (where, field, value, ftype))
             return None
         return "int"
+    if ftype == "FT_DOUBLE":
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            number = None
+        else:
+            try:
+                number = float(value)
+            except ValueError:
+                number = None
+        if number is None or number < 0:
+            problem("%s: %s is %r, expected a non-negative number" % (where, field, value))
+            return None
+        return "float"
     if ftype == "FT_RELATIVE_TIME":
         if kind_of_float(value) is None:
             problem("%s: %s is %r, expected seconds as a float" % (where, field, value))

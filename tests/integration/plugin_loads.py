@@ -2,7 +2,7 @@
 """plugin_loads.py: tshark loads tcphs.so from the build tree and knows its fields."""
 import harness
 
-REQUIRED_FIELDS = harness.PER_PACKET_FIELDS + harness.CONNECTION_FIELDS
+REQUIRED_FIELDS = harness.PER_PACKET_FIELDS + harness.WHOLE_CAPTURE_PACKET_FIELDS + harness.CONNECTION_FIELDS
 
 
 def main():

@@ -159,6 +159,7 @@ static void test_client_close(void)
     CHECK_INT(cap.conn.side[TCPHS_SIDE_SERVER].bytes, 300);
     CHECK_INT(cap.conn.last_ns - cap.conn.first_ns, 90 * MS);
     CHECK_INT(cap.conn.syn_retransmissions, 0);
+    tcphs_conn_free(&cap.conn);
 }
 
 /* The seed lab's three-segment close started by the server:
@@ -181,6 +182,7 @@ static void test_server_close_three_segments(void)
     check_record(&r, TCPHS_EVENT_FIN_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "server");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "graceful");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 9293, 3.10.7.1: a SYN to a closed port is answered by RST. */
@@ -198,6 +200,7 @@ static void test_refused(void)
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "refused");
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "server");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "reset");
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_unanswered_with_retransmissions(void)
@@ -218,6 +221,7 @@ static void test_unanswered_with_retransmissions(void)
     CHECK_INT(cap.conn.syn_retransmissions, 2);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "unanswered");
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "none");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* A SYN lost once: the iRTT runs from the last SYN (Wireshark's ts_mru_syn). */
@@ -235,6 +239,7 @@ static void test_syn_lost_once_irtt(void)
     CHECK(tcphs_conn_irtt(&cap.conn, &ns));
     CHECK_INT(ns, 20 * MS);
     CHECK_INT(cap.conn.syn_retransmissions, 1);
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_synack_bad_ack(void)
@@ -254,6 +259,7 @@ static void test_synack_bad_ack(void)
     r = feed(&cap, CLIENT, RST, X + 5, 0, 0);
     CHECK_INT(r.event, TCPHS_EVENT_RST);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "invalid");
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_handshake_ack_bad_ack(void)
@@ -270,6 +276,7 @@ static void test_handshake_ack_bad_ack(void)
     CHECK(!r.ack_ok);
     CHECK(r.anomalies & TCPHS_ANOMALY_HS_ACK_BAD_ACK);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "invalid");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 9293 figure 8: both sides send SYN, then both SYN-ACK. */
@@ -295,6 +302,7 @@ static void test_simultaneous_open(void)
     check_record(&r, TCPHS_EVENT_DATA, TCPHS_PHASE_DATA, TCPHS_SIDE_CLIENT);
     CHECK(!(r.anomalies & TCPHS_ANOMALY_DATA_BEFORE_HS));
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "simultaneous-open");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* The "split handshake": the server answers the client's SYN with a bare
@@ -328,6 +336,7 @@ static void test_split_handshake(void)
     CHECK(r.anomalies & TCPHS_ANOMALY_RST_AFTER_DATA);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "simultaneous-open");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "reset");
+    tcphs_conn_free(&cap.conn);
 
     /* A RST before both SYNs were acknowledged still aborts the open. */
     capture_start(&cap);
@@ -337,6 +346,7 @@ static void test_split_handshake(void)
     r = feed(&cap, SERVER, RST, X + 1, 0, 0);
     CHECK(r.anomalies & TCPHS_ANOMALY_ABORTED);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "aborted");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* The capture begins with the SYN-ACK: the client's ISN is its ack - 1. */
@@ -357,6 +367,7 @@ static void test_starts_at_synack(void)
     CHECK(r.ack_ok);
     CHECK(r.known & TCPHS_KNOWN_ISN_CLIENT_DERIVED);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "complete");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* No SYN at all, first segment from port 80: roles guessed from the ports. */
@@ -376,6 +387,7 @@ static void test_midstream_guessed_roles(void)
     check_record(&r, TCPHS_EVENT_ACK, TCPHS_PHASE_DATA, TCPHS_SIDE_CLIENT);
     CHECK(!(r.anomalies & TCPHS_ANOMALY_MIDSTREAM_START));
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "not-seen");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* Keep-alives as Wireshark marks them (tcp.analysis.keep_alive[_ack]). */
@@ -393,6 +405,7 @@ static void test_keep_alive(void)
     r = feed_with(&cap, SERVER, ACK, Y + 1, X + 1, 0, TCPHS_KEEP_ALIVE_ACK);
     check_record(&r, TCPHS_EVENT_KEEP_ALIVE_ACK, TCPHS_PHASE_DATA, TCPHS_SIDE_SERVER);
     CHECK_INT(cap.conn.side[TCPHS_SIDE_CLIENT].keep_alives, 1);
+    tcphs_conn_free(&cap.conn);
 }
 
 /* Each side sends FIN before the other's arrived: its ack does not cover it. */
@@ -416,6 +429,7 @@ static void test_simultaneous_close(void)
     CHECK_INT(r.event, TCPHS_EVENT_FIN_ACK);
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "both");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "graceful");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* Half close: the client's FIN, then the server keeps sending. */
@@ -435,6 +449,7 @@ static void test_half_close(void)
     check_record(&r, TCPHS_EVENT_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_CLIENT);
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "half");
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "client");
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_reset_after_data_and_data_after_reset(void)
@@ -457,6 +472,7 @@ static void test_reset_after_data_and_data_after_reset(void)
     CHECK(r.anomalies & TCPHS_ANOMALY_FIN_AFTER_RST);
     CHECK_STR(tcphs_close_initiator_name(tcphs_conn_close_initiator(&cap.conn)), "client");
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "reset");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* A RST after both FINs changes nothing: still a graceful close (as in Zeek). */
@@ -474,6 +490,7 @@ static void test_rst_after_both_fins(void)
     r = feed(&cap, CLIENT, RST, X + 2, 0, 0);
     CHECK(r.known & TCPHS_KNOWN_AFTER_BOTH_FINS);
     CHECK_STR(tcphs_close_kind_name(tcphs_conn_close_kind(&cap.conn)), "graceful");
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_synack_retransmission(void)
@@ -490,6 +507,7 @@ static void test_synack_retransmission(void)
     r = feed(&cap, CLIENT, ACK, X + 1, Y + 1, 0);
     CHECK_INT(r.step, 3);
     CHECK(r.ack_ok);
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_data_before_handshake(void)
@@ -507,6 +525,7 @@ static void test_data_before_handshake(void)
     /* the third segment may carry data: it completes the handshake */
     CHECK_INT(r.event, TCPHS_EVENT_HANDSHAKE_ACK);
     CHECK(!(r.anomalies & TCPHS_ANOMALY_DATA_BEFORE_HS));
+    tcphs_conn_free(&cap.conn);
 }
 
 static void test_options(void)
@@ -536,6 +555,7 @@ static void test_options(void)
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TIMESTAMPS));
     CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN));
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 9768, 3.1.1, table 2: an AccECN SYN (AE, CWR, ECE) and the SYN-ACK's
@@ -568,6 +588,7 @@ static void test_ecn_modes(void)
         feed(&cap, SERVER, SYN | ACK | cases[i].synack, Y, X + 1, 0);
         CHECK_INT(tcphs_conn_ecn_mode(&cap.conn), cases[i].mode);
         CHECK_INT(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN), cases[i].mode != TCPHS_ECN_NONE);
+        tcphs_conn_free(&cap.conn);
     }
     CHECK_STR(tcphs_ecn_mode_name(TCPHS_ECN_ACCURATE), "accurate");
     CHECK_STR(tcphs_ecn_mode_name(TCPHS_ECN_CLASSIC), "classic");
@@ -591,6 +612,7 @@ static void test_default_mss_ipv6_and_tfo(void)
     CHECK_INT(tcphs_conn_mss_effective(&cap.conn), 1220);
     CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_ECN));
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 7413, 4.2: a SYN with 20 bytes of data and a cookie.  A SYN-ACK that
@@ -617,6 +639,7 @@ static void test_fast_open_acks(void)
         CHECK_INT(!!(r.anomalies & TCPHS_ANOMALY_SYNACK_BAD_ACK), !correct[i]);
         if (!correct[i]) {
             CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "invalid");
+            tcphs_conn_free(&cap.conn);
             continue;
         }
         /* Not accepted: the client's third segment carries the data again. */
@@ -625,6 +648,7 @@ static void test_fast_open_acks(void)
         CHECK(r.ack_ok);
         CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "complete");
         CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+        tcphs_conn_free(&cap.conn);
     }
 }
 
@@ -640,11 +664,13 @@ static void test_fast_open_cookie_request(void)
     feed_with(&cap, SERVER, SYN | ACK, Y, X + 1, 0, TCPHS_OPT_TFO_COOKIE);
     CHECK(!tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
     CHECK(!(cap.conn.offer[TCPHS_SIDE_CLIENT].offered & TCPHS_OFFER_TFO));
+    tcphs_conn_free(&cap.conn);
 
     capture_start(&cap);
     feed_with(&cap, CLIENT, SYN, X, 0, 0, TCPHS_OPT_TFO_COOKIE);
     feed(&cap, SERVER, SYN | ACK, Y, X + 1, 0);
     CHECK(tcphs_conn_negotiated(&cap.conn, TCPHS_OFFER_TFO));
+    tcphs_conn_free(&cap.conn);
 }
 
 /* A fin-ack sent again (or captured twice) still acknowledges the FIN. */
@@ -666,6 +692,7 @@ static void test_duplicate_fin_ack(void)
     /* An ACK short of the FIN is a plain ack. */
     r = feed(&cap, SERVER, ACK, Y + 1, X + 1, 0);
     check_record(&r, TCPHS_EVENT_ACK, TCPHS_PHASE_TEARDOWN, TCPHS_SIDE_SERVER);
+    tcphs_conn_free(&cap.conn);
 }
 
 /* RFC 9293, 3.4: the ack of ISN 2^32 - 1 is 0. */
@@ -681,6 +708,7 @@ static void test_isn_wraps(void)
     r = feed(&cap, CLIENT, ACK, 0, 0, 0);
     CHECK(r.ack_ok);
     CHECK_STR(tcphs_hs_verdict_name(tcphs_conn_hs_verdict(&cap.conn)), "complete");
+    tcphs_conn_free(&cap.conn);
 }
 
 /* A segment without the facts tcphs needs gets no record and changes nothing. */
@@ -698,6 +726,7 @@ static void test_missing_facts(void)
     CHECK_INT(cap.conn.side[TCPHS_SIDE_CLIENT].packets, 0);
     seg.have = 0;
     CHECK(!tcphs_conn_update(&cap.conn, &seg, &r));
+    tcphs_conn_free(&cap.conn);
 }
 
 int main(void)

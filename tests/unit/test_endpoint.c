@@ -334,7 +334,7 @@ static void test_record(void)
     tcphs_record r[8];
 
     if (sizeof(void *) == 8)
-        CHECK_INT(sizeof(tcphs_record), 40);
+        CHECK_INT(sizeof(tcphs_record), 48);
     memset(&cap, 0, sizeof(cap));
     tcphs_conn_init(&cap.conn, 3);
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
@@ -353,6 +353,7 @@ static void test_record(void)
     CHECK_INT(cap.conn.links.frame[TCPHS_LINK_FIN], 5);
     CHECK_INT(cap.conn.links.frame[TCPHS_LINK_PEER_FIN], 6);
     CHECK_INT(cap.conn.links.frame[TCPHS_LINK_RST], 0);
+    tcphs_conn_free(&cap.conn);
 }
 
 /* Links where the handshake is unusual. */
@@ -384,6 +385,7 @@ static void test_links(void)
     CHECK_INT(cap.conn.links.frame[TCPHS_LINK_HANDSHAKE_ACK], 4);
     CHECK_INT(cap.conn.links.frame[TCPHS_LINK_SYN], 1);
 
+    tcphs_conn_free(&cap.conn);
     memset(&cap, 0, sizeof(cap));
     tcphs_conn_init(&cap.conn, 3);
     for (size_t i = 0; i < 2; i++)
@@ -393,12 +395,14 @@ static void test_links(void)
     CHECK_INT(cap.conn.links.frame[TCPHS_LINK_HANDSHAKE_ACK], 0);
 
     /* A wrong ack does not complete the handshake: no link to it. */
+    tcphs_conn_free(&cap.conn);
     memset(&cap, 0, sizeof(cap));
     tcphs_conn_init(&cap.conn, 3);
     for (size_t i = 0; i < 4; i++)
         feed(&cap, &bad_ack[i]);
     CHECK_INT(cap.conn.links.frame[TCPHS_LINK_HANDSHAKE_ACK], 0);
     CHECK_INT(cap.conn.links.frame[TCPHS_LINK_FIRST_DATA], 4);
+    tcphs_conn_free(&cap.conn);
 }
 
 /* Every state has a word; out of range reads "?". */

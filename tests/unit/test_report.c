@@ -100,6 +100,7 @@ static void test_csv_table(void)
               "3,10.0.0.1:51000,10.0.0.2:80,100,7000,complete,20.000,1460,\"WS,SACK,TS\",client,graceful,"
               "TIME-WAIT,CLOSED,SF,ShADdFf,5,3,50,900,0.070000\n");
     free(c.text);
+    tcphs_conn_free(&l.conn);
 }
 
 static void test_aligned_table(void)
@@ -117,6 +118,7 @@ static void test_aligned_table(void)
     CHECK(strncmp(text, "stream  client          server       isn_client  isn_server  handshake  irtt_ms", 79) == 0);
     CHECK(strstr(text, "\n     3  10.0.0.1:51000  10.0.0.2:80         100        7000  complete    20.000") != NULL);
     free(c.text);
+    tcphs_conn_free(&l.conn);
 }
 
 static void test_report_sections(void)
@@ -146,6 +148,7 @@ static void test_report_sections(void)
                        "TIME-WAIT | LAST-ACK |\n") != NULL);
     CHECK(strstr(text, "0.070000 s from frame 1 to frame 8: 8 segments, 950 payload bytes.") != NULL);
     free(c.text);
+    tcphs_conn_free(&l.conn);
 }
 
 /* A connection the capture caught mid-way has no handshake table. */
@@ -163,6 +166,7 @@ static void test_report_midstream(void)
     CHECK(strstr(text, "| Step |") == NULL);
     CHECK(strstr(text, "The connection was not closed in this capture.") != NULL);
     free(c.text);
+    tcphs_conn_free(&l.conn);
 }
 
 /* A refused connection: no SYN-ACK and no third segment to show. */
@@ -182,6 +186,7 @@ static void test_report_refused(void)
     CHECK(strstr(text, "SYN-ACK (frame") == NULL);
     CHECK(strstr(text, "The **server** closed the connection first (reset, RST); close kind: **reset**.") != NULL);
     free(c.text);
+    tcphs_conn_free(&l.conn);
 }
 
 int main(void)

@@ -66,6 +66,7 @@ static void test_handshake_notes(void)
     note_of(&conn, lab_segment(false, TCPHS_ACK, y + 1, x + 28, 0), note, sizeof(note));
     CHECK_STR(note, "Server acknowledges the client's bytes up to relative ack 28 "
                     "(the next byte it expects), sending no data");
+    tcphs_conn_free(&conn);
 }
 
 static void test_wrong_ack_note(void)
@@ -78,6 +79,7 @@ static void test_wrong_ack_note(void)
     note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 105, 0), note, sizeof(note));
     CHECK_STR(note, "Step 2 of 3: server 192.168.1.11:23 answers with SYN-ACK; its ISN y = 900; "
                     "ack = 105, but x + 1 = 100 + 1 = 101 (wrong) [server LISTEN " TCPHS_ARROW " SYN-RECEIVED]");
+    tcphs_conn_free(&conn);
 }
 
 /* RFC 7413: the SYN-ACK's ack counts the SYN's data when the server
@@ -97,6 +99,7 @@ static void test_fast_open_notes(void)
                     "ack = x + 1 + 20 = 1000 + 1 + 20 = 1021 "
                     "(correct: the SYN's 20 bytes of data were accepted, TCP Fast Open) "
                     "[client SYN-SENT " TCPHS_ARROW " ESTABLISHED, server LISTEN " TCPHS_ARROW " SYN-RECEIVED]");
+    tcphs_conn_free(&conn);
 
     tcphs_conn_init(&conn, 0);
     note_of(&conn, lab_segment(true, TCPHS_SYN, 1000, 0, 20), note, sizeof(note));
@@ -105,6 +108,7 @@ static void test_fast_open_notes(void)
                     "ack = x + 1 = 1000 + 1 = 1001 (correct: the server did not accept the SYN's 20 bytes "
                     "of data, the client sends them again) "
                     "[client SYN-SENT " TCPHS_ARROW " ESTABLISHED, server LISTEN " TCPHS_ARROW " SYN-RECEIVED]");
+    tcphs_conn_free(&conn);
 }
 
 static void test_keep_alive_and_close_notes(void)
@@ -133,6 +137,7 @@ static void test_keep_alive_and_close_notes(void)
     note_of(&conn, lab_segment(true, TCPHS_ACK, 102, 902, 0), note, sizeof(note));
     CHECK_STR(note, "Client acknowledges the server's FIN: relative ack 2 = FIN seq + 1 "
                     "[server LAST-ACK " TCPHS_ARROW " CLOSED]");
+    tcphs_conn_free(&conn);
 }
 
 static void test_refused_note(void)
@@ -145,6 +150,7 @@ static void test_refused_note(void)
     note_of(&conn, lab_segment(false, TCPHS_RST | TCPHS_ACK, 0, 101, 0), note, sizeof(note));
     CHECK_STR(note, "Server 192.168.1.11:23 refuses the connection with RST: nothing accepts connections on port 23 "
                     "[client SYN-SENT " TCPHS_ARROW " CLOSED, server LISTEN " TCPHS_ARROW " CLOSED]");
+    tcphs_conn_free(&conn);
 }
 
 /* A note never overflows its buffer, however small. */
@@ -160,6 +166,7 @@ static void test_note_with_endpoint_texts(void)
     CHECK(tcphs_conn_update(&conn, &seg, &rec));
     tcphs_note(note, sizeof(note), &rec, "C", "S");
     CHECK_STR(note, "Step 1 of 3: client C asks server S to connect with SYN; its ISN x = 100 [client CLOSED " TCPHS_ARROW " SYN-SENT]");
+    tcphs_conn_free(&conn);
 }
 
 static void test_note_truncation(void)
@@ -177,6 +184,7 @@ static void test_note_truncation(void)
     CHECK_STR(small, "Step 1 of 3: cl");
     tcphs_note(small, 1, &rec, NULL, NULL);
     CHECK_STR(small, "");
+    tcphs_conn_free(&conn);
 }
 
 int main(void)

@@ -1,0 +1,131 @@
+#!/bin/bash
+# record-path.sh: record the data-transfer captures over a path with a
+# real round-trip time.
+#
+#   sudo bash captures/record-path.sh                  # transfer + transfer-loss
+#   sudo bash captures/record-path.sh transfer-loss    # only this one
+#
+# Needs root, tcpdump, python3 and iproute2.
+#
+# Two network namespaces, client and server, each with one TAP device
+# (10.20.0.1 and 10.20.0.2, MTU 1500).  delayline.py, in the root
+# namespace, holds both devices and forwards every frame to the other side
+# after DELAY_MS: RTT = 2 x DELAY_MS plus the stacks' own time.  (This
+# kernel has no netem qdisc, hence the user-space delay line.)  Both ends
+# are Linux's own TCP stack driven by transfer_peers.py; tcpdump records
+# on the client's device, as the standard TCP lab's trace is taken on the
+# uploading host.  For transfer-loss the delay line drops the DROP_NTH-th
+# data segment from the client once, after tcpdump saw it leave.
+#
+# Re-recording changes ISNs, ports, timestamps and the exact ACK pattern:
+# regenerate the expected test outputs in tests/ afterwards and check the
+# frame patterns in captures/README.md.
+
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TAG="$$"
+NS_C="tcphs-pc-$TAG"
+NS_S="tcphs-ps-$TAG"
+DEV_C="tcphsc$TAG"
+DEV_S="tcphss$TAG"
+DELAY_MS=20
+DROP_NTH=12            # the 12th data segment: in the second flight of slow start
+SNAPLEN=96             # Ethernet + IP + TCP with timestamps: headers only
+PORT=31020
+DELAYLINE_PID=""
+TCPDUMP_PID=""
+SERVER_PID=""
+LOG="/tmp/tcphs-record-path-$TAG.log"
+READY="/tmp/tcphs-record-path-$TAG.ready"
+
+cleanup() {
+    # Only our own processes, by PID.
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+    if [ -n "$TCPDUMP_PID" ]; then kill -INT "$TCPDUMP_PID" 2>/dev/null || true; fi
+    if [ -n "$DELAYLINE_PID" ]; then kill "$DELAYLINE_PID" 2>/dev/null || true; fi
+    ip netns delete "$NS_C" 2>/dev/null || true
+    ip netns delete "$NS_S" 2>/dev/null || true
+    rm -f "$LOG" "$READY"
+}
+trap cleanup EXIT
+
+setup_path() {
+    local drop="$1"
+    ip netns add "$NS_C"
+    ip netns add "$NS_S"
+    ip netns exec "$NS_C" ip tuntap add dev "$DEV_C" mode tap
+    ip netns exec "$NS_S" ip tuntap add dev "$DEV_S" mode tap
+    rm -f "$READY"
+    python3 "$HERE/delayline.py" "$NS_C" "$DEV_C" "$NS_S" "$DEV_S" "$DELAY_MS" \
+        --drop-data "$drop" --ready "$READY" &
+    DELAYLINE_PID=$!
+    for _ in $(seq 50); do [ -e "$READY" ] && break; sleep 0.1; done
+    [ -e "$READY" ] || { echo "delayline.py did not start" >&2; exit 1; }
+    ip netns exec "$NS_C" ip link set lo up
+    ip netns exec "$NS_S" ip link set lo up
+    ip netns exec "$NS_C" ip addr add 10.20.0.1/24 dev "$DEV_C"
+    ip netns exec "$NS_S" ip addr add 10.20.0.2/24 dev "$DEV_S"
+    ip netns exec "$NS_C" ip link set "$DEV_C" up mtu 1500
+    ip netns exec "$NS_S" ip link set "$DEV_S" up mtu 1500
+    # Static neighbour entries: no ARP on the wire (or in the capture).
+    local mac_c mac_s
+    mac_c="$(ip netns exec "$NS_C" cat "/sys/class/net/$DEV_C/address")"
+    mac_s="$(ip netns exec "$NS_S" cat "/sys/class/net/$DEV_S/address")"
+    ip netns exec "$NS_C" ip neigh replace 10.20.0.2 lladdr "$mac_s" dev "$DEV_C" nud permanent
+    ip netns exec "$NS_S" ip neigh replace 10.20.0.1 lladdr "$mac_c" dev "$DEV_S" nud permanent
+}
+
+teardown_path() {
+    kill "$DELAYLINE_PID"
+    wait "$DELAYLINE_PID" || true
+    DELAYLINE_PID=""
+    ip netns delete "$NS_C"
+    ip netns delete "$NS_S"
+}
+
+record() {
+    local name="$1" drop="$2"
+    local file="$HERE/$name.pcap"
+
+    echo "== $name -> $(basename "$file")"
+    setup_path "$drop"
+    rm -f "$file"
+    : > "$LOG"
+    ip netns exec "$NS_C" tcpdump -i "$DEV_C" --immediate-mode -U -Z root \
+        -s "$SNAPLEN" -w "$file" "tcp port $PORT" 2> "$LOG" &
+    TCPDUMP_PID=$!
+    for _ in $(seq 50); do grep -q "listening on" "$LOG" && break; sleep 0.1; done
+    sleep 0.2
+    ip netns exec "$NS_S" python3 "$HERE/transfer_peers.py" server 10.20.0.2 "$PORT" &
+    SERVER_PID=$!
+    for _ in $(seq 50); do
+        [ -n "$(ip netns exec "$NS_S" ss -Hltn "sport = :$PORT")" ] && break
+        sleep 0.1
+    done
+    ip netns exec "$NS_C" python3 "$HERE/transfer_peers.py" client 10.20.0.2 "$PORT"
+    wait "$SERVER_PID"
+    SERVER_PID=""
+    sleep 0.5                       # the last ACK crosses the delay line
+    kill -INT "$TCPDUMP_PID"
+    wait "$TCPDUMP_PID" || true
+    TCPDUMP_PID=""
+    teardown_path
+}
+
+main() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "record-path.sh must run as root (network namespaces, TAP devices, tcpdump)" >&2
+        exit 1
+    fi
+    local names="${*:-transfer transfer-loss}" n
+    for n in $names; do
+        case "$n" in
+        transfer) record transfer 0 ;;
+        transfer-loss) record transfer-loss "$DROP_NTH" ;;
+        *) echo "unknown capture: $n" >&2; exit 1 ;;
+        esac
+    done
+}
+
+main "$@"

@@ -1,0 +1,440 @@
+/* transfer.c: ACK matching, RTT samples (Karn's rule), the RFC 6298
+ * estimator, windows in bytes (RFC 7323) and throughput of a connection,
+ * fed segment by segment in capture order. */
+#include "transfer.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SLOTS_INITIAL 16u
+#define QUEUE_INITIAL 2u
+
+/* ---- windows, RFC 7323 ------------------------------------------------------- */
+
+static uint8_t shift_byte(int offered)
+{
+    /* RFC 7323 2.3: a shift above 14 is used as 14 (and logged). */
+    if (offered > TCPHS_WSCALE_MAX)
+        return TCPHS_WSCALE_KNOWN | TCPHS_WSCALE_CLAMPED | TCPHS_WSCALE_MAX;
+    return (uint8_t)(TCPHS_WSCALE_KNOWN | offered);
+}
+
+uint8_t tcphs_wscale_for(bool is_syn, bool from_server, int offer_from, int offer_peer)
+{
+    /* RFC 7323 2.2: the window of a SYN or SYN-ACK is never scaled. */
+    if (is_syn)
+        return TCPHS_WSCALE_KNOWN;
+    /* Scaling is on only when both sides offered it; a side seen without
+     * the option settles it: off. */
+    if (offer_from == TCPHS_WS_NONE || offer_peer == TCPHS_WS_NONE)
+        return TCPHS_WSCALE_KNOWN;
+    if (offer_from >= 0 && offer_peer >= 0)
+        return shift_byte(offer_from);
+    /* A SYN-ACK may carry the option only if the SYN did (RFC 7323 2.2):
+     * the server's offer alone proves scaling on, and its shift. */
+    if (from_server && offer_from >= 0)
+        return shift_byte(offer_from);
+    return 0;    /* unknown: the handshake was not captured */
+}
+
+bool tcphs_window_bytes(uint16_t raw_window, uint8_t wscale, uint32_t *bytes)
+{
+    if (!(wscale & TCPHS_WSCALE_KNOWN))
+        return false;
+    *bytes = (uint32_t)raw_window << (wscale & TCPHS_WSCALE_SHIFT_MASK);
+    return true;
+}
+
+/* ---- the estimator, RFC 6298 section 2 ----------------------------------------- */
+
+/* n / d rounded to the nearest integer, halves up (d > 0). */
+static int64_t div_round(int64_t n, int64_t d)
+{
+    int64_t q = n / d, r = n % d;
+
+    if (r < 0) {            /* C truncates toward zero: make it a floor */
+        q--;
+        r += d;
+    }
+    return 2 * r >= d ? q + 1 : q;
+}
+
+static int64_t abs64(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+tcphs_rtt_estimate tcphs_rtt_after(const tcphs_rtt_estimate *before, bool first, int64_t r_ns)
+{
+    tcphs_rtt_estimate after;
+
+    if (first) {
+        /* 2.2: SRTT <- R, RTTVAR <- R/2 */
+        after.srtt_ns = r_ns;
+        after.rttvar_ns = div_round(r_ns, 2);
+        return after;
+    }
+    /* 2.3, alpha = 1/8, beta = 1/4, RTTVAR first (it uses the old SRTT):
+     * RTTVAR <- 3/4 RTTVAR + 1/4 |SRTT - R'|  =  RTTVAR + (|SRTT - R'| - RTTVAR) / 4
+     * SRTT   <- 7/8 SRTT + 1/8 R'             =  SRTT + (R' - SRTT) / 8
+     * (the second forms cannot overflow). */
+    after.rttvar_ns = before->rttvar_ns + div_round(abs64(before->srtt_ns - r_ns) - before->rttvar_ns, 4);
+    after.srtt_ns = before->srtt_ns + div_round(r_ns - before->srtt_ns, 8);
+    return after;
+}
+
+int64_t tcphs_rto(const tcphs_rtt_estimate *est)
+{
+    /* 2.3: RTO = SRTT + max(G, K * RTTVAR), K = 4, G taken as 0. */
+    if (est->rttvar_ns > (INT64_MAX - est->srtt_ns) / 4)
+        return INT64_MAX;
+    return est->srtt_ns + 4 * est->rttvar_ns;
+}
+
+bool tcphs_xfer_estimate(const tcphs_xfer *x, tcphs_rtt_estimate *after)
+{
+    tcphs_rtt_estimate before;
+
+    if (!x || !(x->flags & TCPHS_XFER_ESTIMATE))
+        return false;
+    before.srtt_ns = x->srtt_before_ns;
+    before.rttvar_ns = x->rttvar_before_ns;
+    *after = tcphs_rtt_after(&before, (x->flags & TCPHS_XFER_FIRST) != 0, x->ack_delay_ns);
+    return true;
+}
+
+/* ---- the slot table and the in-flight queues ---------------------------------- */
+
+/* Slot numbers are handed out when a segment is read, but a slot's memory
+ * is only taken when something is written into it (its ACK arrived): a SYN
+ * flood, whose SYNs are never answered, costs no slots.  Numbers above the
+ * memory taken read as empty. */
+static uint32_t new_slot(tcphs_transfer *t)
+{
+    if (t->slot_count == UINT32_MAX)
+        return 0;
+    return ++t->slot_count;
+}
+
+/* Slot `slot` for writing; NULL when memory ran out. */
+static tcphs_xfer *slot_for_writing(tcphs_transfer *t, uint32_t slot)
+{
+    if (slot > t->slot_capacity) {
+        uint32_t capacity = t->slot_capacity ? t->slot_capacity : SLOTS_INITIAL;
+        tcphs_xfer *slots;
+
+        while (capacity < slot && capacity <= UINT32_MAX / 2)
+            capacity *= 2;
+        if (capacity < slot)
+            capacity = slot;
+        slots = realloc(t->slots, (size_t)capacity * sizeof(*slots));
+        if (!slots)
+            return NULL;
+        memset(slots + t->slot_capacity, 0, (size_t)(capacity - t->slot_capacity) * sizeof(*slots));
+        t->slots = slots;
+        t->slot_capacity = capacity;
+    }
+    return &t->slots[slot - 1];
+}
+
+const tcphs_xfer *tcphs_transfer_slot(const tcphs_transfer *t, uint32_t slot)
+{
+    if (!t || slot == 0 || slot > t->slot_capacity)
+        return NULL;
+    return &t->slots[slot - 1];
+}
+
+static void enqueue(tcphs_flow *flow, const tcphs_inflight *entry)
+{
+    if (flow->queued == flow->capacity) {
+        uint32_t capacity = flow->capacity ? flow->capacity * 2 : QUEUE_INITIAL;
+        tcphs_inflight *queue;
+
+        if (capacity > TCPHS_INFLIGHT_MAX)
+            capacity = TCPHS_INFLIGHT_MAX;
+        if (capacity == flow->capacity ||
+            (queue = realloc(flow->queue, (size_t)capacity * sizeof(*queue))) == NULL) {
+            if (flow->queued == 0)
+                return;
+            /* Full: forget the oldest, which then never gets an answer. */
+            memmove(flow->queue, flow->queue + 1, (flow->queued - 1) * sizeof(*flow->queue));
+            flow->queued--;
+            flow->forgotten++;
+        } else {
+            flow->queue = queue;
+            flow->capacity = capacity;
+        }
+    }
+    flow->queue[flow->queued++] = *entry;
+}
+
+static void release_queue_if_empty(tcphs_flow *flow)
+{
+    if (flow->queued == 0 && flow->queue) {
+        free(flow->queue);
+        flow->queue = NULL;
+        flow->capacity = 0;
+    }
+}
+
+/* Karn's rule (RFC 6298 section 3): bytes sent again make the ACK
+ * ambiguous, for the copies waiting for it and for the new copy. */
+static void mark_resent(tcphs_flow *flow, uint32_t seq, uint32_t end)
+{
+    for (uint32_t i = 0; i < flow->queued; i++) {
+        tcphs_inflight *e = &flow->queue[i];
+
+        if (tcphs_seq_lt(e->seq, end) && tcphs_seq_lt(seq, e->end))
+            e->flags |= TCPHS_XFER_RESENT;
+    }
+}
+
+/* A segment that occupies sequence space (RFC 9293, 3.4: SYN and FIN count
+ * one each): give it a slot and queue it for its ACK. */
+static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment *seg, uint32_t space)
+{
+    bool syn = (seg->flags & TCPHS_SYN) != 0;
+    uint32_t end = seg->seq + space;
+    uint32_t slot = new_slot(t);
+    tcphs_inflight entry;
+
+    if (slot == 0)
+        return 0;
+    memset(&entry, 0, sizeof(entry));
+    if (tcphs_segment_has(seg, TCPHS_RETRANSMISSION) ||
+        (flow->sent_known && tcphs_seq_lt(seg->seq, flow->snd_max))) {
+        entry.flags |= TCPHS_XFER_REPEAT;
+        if (flow->sent_known)
+            mark_resent(flow, seg->seq, tcphs_seq_lt(end, flow->snd_max) ? end : flow->snd_max);
+    }
+    if (!flow->sent_known || tcphs_seq_gt(end, flow->snd_max))
+        flow->snd_max = end;
+    flow->sent_known = 1;
+
+    /* Payload: the bytes the throughput counts (a SYN's data, RFC 7413,
+     * belongs to the handshake and feeds neither the estimator nor it). */
+    if (seg->len > 0 && !syn) {
+        uint32_t payload_end = seg->seq + seg->len;
+
+        if (!flow->payload_seen) {
+            flow->payload_seen = 1;
+            flow->first_payload_seq = seg->seq;
+            flow->first_payload_frame = seg->frame;
+            flow->first_payload_ns = seg->time_ns;
+            flow->acked_payload_end = seg->seq;
+            flow->payload_end = payload_end;
+        } else if (tcphs_seq_gt(payload_end, flow->payload_end)) {
+            flow->payload_end = payload_end;
+        }
+    }
+
+    entry.sent_ns = seg->time_ns;
+    entry.slot = slot;
+    entry.seq = seg->seq;
+    entry.end = end;
+    entry.payload = syn ? 0 : seg->len;
+    enqueue(flow, &entry);
+    return slot;
+}
+
+/* The peer's sample r of this segment feeds the sender's estimator. */
+static void take_sample(tcphs_flow *flow, tcphs_xfer *x)
+{
+    tcphs_rtt_estimate after;
+
+    x->flags |= TCPHS_XFER_ESTIMATE;
+    if (!flow->est_known)
+        x->flags |= TCPHS_XFER_FIRST;
+    x->srtt_before_ns = flow->est.srtt_ns;
+    x->rttvar_before_ns = flow->est.rttvar_ns;
+    after = tcphs_rtt_after(&flow->est, !flow->est_known, x->ack_delay_ns);
+    flow->est = after;
+    flow->est_known = 1;
+}
+
+/* An ACK for the data of `flow` (the other side's): every queued segment
+ * whose last sequence number it covers is answered, in the order they were
+ * sent.  Returns how many payload segments it covered for the first time. */
+static uint32_t on_ack(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment *seg)
+{
+    uint32_t ack = seg->ack;
+    /* An ack above everything captured answers data the capture missed:
+     * it may answer those, so it gives no RTT sample. */
+    bool beyond = flow->sent_known && tcphs_seq_gt(ack, flow->snd_max);
+    uint32_t covered = 0, kept = 0;
+
+    for (uint32_t i = 0; i < flow->queued; i++) {
+        const tcphs_inflight *e = &flow->queue[i];
+        tcphs_xfer *x;
+
+        if (!tcphs_seq_le(e->end, ack)) {
+            flow->queue[kept++] = *e;
+            continue;
+        }
+        if ((x = slot_for_writing(t, e->slot)) == NULL)
+            continue;       /* out of memory: no answer rather than a wrong one */
+        x->flags |= TCPHS_XFER_ACKED | e->flags;
+        x->acked_in = seg->frame;
+        x->ack_delay_ns = seg->time_ns - e->sent_ns;
+        if (beyond)
+            x->flags |= TCPHS_XFER_BEYOND;
+        if (x->ack_delay_ns < 0)
+            x->flags |= TCPHS_XFER_LATE_CLOCK;
+        if (!(x->flags & (TCPHS_XFER_REPEAT | TCPHS_XFER_RESENT | TCPHS_XFER_BEYOND | TCPHS_XFER_LATE_CLOCK))) {
+            x->flags |= TCPHS_XFER_RTT;
+            if (e->payload > 0)
+                take_sample(flow, x);
+        }
+        if (e->payload > 0 && !(x->flags & TCPHS_XFER_REPEAT))
+            covered++;
+    }
+    flow->queued = kept;
+    release_queue_if_empty(flow);
+
+    if (!flow->una_known || tcphs_seq_gt(ack, flow->una)) {
+        flow->una = ack;
+        flow->una_known = 1;
+        /* Throughput: acknowledged payload, each byte once (by sequence
+         * number), and when the last of it was first acknowledged. */
+        if (flow->payload_seen) {
+            uint32_t acked_end = tcphs_seq_gt(ack, flow->payload_end) ? flow->payload_end : ack;
+
+            if (tcphs_seq_gt(acked_end, flow->acked_payload_end)) {
+                flow->acked_payload_bytes += acked_end - flow->acked_payload_end;
+                flow->acked_payload_end = acked_end;
+                flow->acked_payload_ns = seg->time_ns;
+                flow->payload_acked = 1;
+            }
+        }
+    }
+    return covered;
+}
+
+uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg)
+{
+    tcphs_flow *own = &t->flow[side ? 1 : 0];
+    tcphs_flow *peer = &t->flow[side ? 0 : 1];
+    uint32_t space = 0, slot = 0, covered = 0;
+
+    /* A RST occupies no sequence space and is never acknowledged (RFC 9293, 3.10.7). */
+    if (!(seg->flags & TCPHS_RST))
+        space = seg->len + ((seg->flags & TCPHS_SYN) ? 1 : 0) + ((seg->flags & TCPHS_FIN) ? 1 : 0);
+    if (space > 0)
+        slot = on_sent(t, own, seg, space);
+    if ((seg->flags & TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK))
+        covered = on_ack(t, peer, seg);
+    if (covered > 0) {
+        tcphs_xfer *x;
+
+        if (slot == 0)
+            slot = new_slot(t);
+        if (slot != 0 && (x = slot_for_writing(t, slot)) != NULL)
+            x->acks_segments = covered;
+    }
+    return slot;
+}
+
+bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns)
+{
+    const tcphs_flow *flow;
+
+    if (!t)
+        return false;
+    flow = &t->flow[side ? 1 : 0];
+    if (!flow->payload_acked || flow->acked_payload_ns <= flow->first_payload_ns)
+        return false;
+    *bytes = flow->acked_payload_bytes;
+    *ns = flow->acked_payload_ns - flow->first_payload_ns;
+    return true;
+}
+
+void tcphs_transfer_free(tcphs_transfer *t)
+{
+    for (int i = 0; i < 2; i++) {
+        free(t->flow[i].queue);
+        t->flow[i].queue = NULL;
+        t->flow[i].queued = t->flow[i].capacity = 0;
+    }
+    free(t->slots);
+    t->slots = NULL;
+    t->slot_count = t->slot_capacity = 0;
+}
+
+/* ---- the note ------------------------------------------------------------------ */
+
+/* Seconds with six decimals, rounded to the microsecond. */
+static void sec6(char *buf, size_t size, int64_t ns)
+{
+    int64_t us = div_round(ns, 1000);
+    uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+
+    snprintf(buf, size, "%s%" PRIu64 ".%06" PRIu64, us < 0 ? "-" : "", mag / 1000000u, mag % 1000000u);
+}
+
+void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t sent_rel_ns, tcphs_note_part part)
+{
+    char a[32], b[32], r[32], s0[32], v0[32], s1[32], v1[32], rto[32];
+    tcphs_rtt_estimate after;
+    bool first;
+    int64_t rto_ns;
+
+    buf[0] = '\0';
+    if (!x || !(x->flags & TCPHS_XFER_RTT))
+        return;
+    sec6(r, sizeof(r), x->ack_delay_ns);
+    if (part == TCPHS_NOTE_SAMPLE) {
+        sec6(a, sizeof(a), sent_rel_ns + x->ack_delay_ns);
+        sec6(b, sizeof(b), sent_rel_ns);
+        snprintf(buf, size, "SampleRTT = %s \u2212 %s = %s s (ACK in frame %" PRIu32 ")", a, b, r, x->acked_in);
+        return;
+    }
+    if (!tcphs_xfer_estimate(x, &after))
+        return;
+    first = (x->flags & TCPHS_XFER_FIRST) != 0;
+    sec6(s0, sizeof(s0), x->srtt_before_ns);
+    sec6(v0, sizeof(v0), x->rttvar_before_ns);
+    sec6(s1, sizeof(s1), after.srtt_ns);
+    sec6(v1, sizeof(v1), after.rttvar_ns);
+    switch (part) {
+    case TCPHS_NOTE_SRTT:
+        if (first)
+            snprintf(buf, size, "first sample (RFC 6298 2.2): EstimatedRTT = SampleRTT = %s s", s1);
+        else
+            snprintf(buf, size, "EstimatedRTT = 7/8 \u00d7 %s + 1/8 \u00d7 %s = %s s", s0, r, s1);
+        break;
+    case TCPHS_NOTE_RTTVAR:
+        if (first)
+            snprintf(buf, size, "DevRTT = %s / 2 = %s s", r, v1);
+        else
+            snprintf(buf, size, "DevRTT = 3/4 \u00d7 %s + 1/4 \u00d7 |%s \u2212 %s| = %s s", v0, s0, r, v1);
+        break;
+    case TCPHS_NOTE_RTO:
+        rto_ns = tcphs_rto(&after);
+        sec6(rto, sizeof(rto), rto_ns);
+        snprintf(buf, size, "RTO = %s + 4 \u00d7 %s = %s s%s", s1, v1, rto,
+                 rto_ns < 1000000000 ? " (rule 2.4 raises it to 1 s)" : "");
+        break;
+    default:
+        break;
+    }
+}
+
+void tcphs_xfer_note(char *buf, size_t size, const tcphs_xfer *x, int64_t sent_rel_ns)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (int part = TCPHS_NOTE_SAMPLE; part <= TCPHS_NOTE_RTO && used < size; part++) {
+        char piece[192];
+
+        tcphs_xfer_note_part(piece, sizeof(piece), x, sent_rel_ns, (tcphs_note_part)part);
+        if (piece[0] == '\0')
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? "; " : "", piece);
+        if (n < 0)
+            return;
+        used += (size_t)n;
+    }
+}
