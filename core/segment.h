@@ -46,7 +46,9 @@ enum {
     TCPHS_BAD_CHECKSUM     = 1u << 16,  /* tcp.checksum.status == bad (only if the user
                                            asked Wireshark to verify checksums) */
     TCPHS_ZERO_WINDOW_PROBE = 1u << 17, /* tcp.analysis.zero_window_probe */
-    TCPHS_PAYLOAD_TRUNCATED = 1u << 18  /* fewer payload bytes captured than len (short snaplen) */
+    TCPHS_PAYLOAD_TRUNCATED = 1u << 18, /* fewer payload bytes captured than len (short snaplen) */
+    TCPHS_OPTIONS_UNKNOWN  = 1u << 19   /* the snaplen cut the options: no TCPHS_OPT_* is known,
+                                           present or absent (and no offer is recorded) */
 };
 
 /* The facts a segment needs before tcphs can say anything about it.  The

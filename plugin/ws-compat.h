@@ -12,6 +12,9 @@
 #include <epan/proto.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/stats_tree.h>
+#include <epan/prefs.h>
+#include <epan/prefs-int.h>
+#include <wsutil/wslog.h>
 
 #include <stdbool.h>
 #include <string.h>
@@ -64,6 +67,18 @@ static inline void tcphs_field_ipv6(field_info *fi, guint8 out[16])
  * tcphs must ask for the protocols it looks for.  Before 4.6 they are always
  * in the tree, and asking would only cost time. */
 #define TCPHS_WS_FAKES_UNWANTED_PROTOCOLS TCPHS_WS_AT_LEAST(4, 6)
+
+/* Another protocol's boolean preference, e.g. ("tcp", "check_checksum").
+ * prefs_find_preference() and pref_t are in epan/prefs-int.h, which
+ * Wireshark does not promise to keep stable, so only this shim includes it;
+ * FALSE when the module or preference does not exist in this release. */
+static inline gboolean tcphs_bool_pref(const char *module, const char *name)
+{
+    module_t *mod = prefs_find_module(module);
+    pref_t *pref = mod ? prefs_find_preference(mod, name) : NULL;
+
+    return pref && prefs_get_bool_value(pref, pref_current);
+}
 
 /* 4.4: boolean preferences point at a bool (before: gboolean). */
 #if TCPHS_WS_AT_LEAST(4, 4)
