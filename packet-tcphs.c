@@ -5,8 +5,9 @@
  * This file is the epan glue only.  For each TCP layer Wireshark's TCP
  * dissector put in the tree, it asks Wireshark for what only Wireshark knows
  * (tcp.stream and tcp.len from its conversation tracking, the rare
- * tcp.analysis.* marks, the IP addresses) and reads the fixed header and the
- * options from the captured bytes where the layer starts (core/tcphdr.c);
+ * tcp.analysis.* marks) and reads the fixed header, the options and the
+ * addresses of the IP layer before it from the captured bytes where
+ * Wireshark found those layers (core/tcphdr.c);
  * the connection logic in core/ classifies the segment on the first pass,
  * the result is stored with the frame and shown (tree, expert infos, tap)
  * on every pass.
@@ -95,12 +96,12 @@ static tcphs_pref_bool tcphs_show_notes = TRUE;
 /* What a field of the TCP (or IP) dissector tells tcphs.  Only what comes
  * from Wireshark's own state is asked for: every wanted field that is in a
  * packet costs an item in that packet's tree (README, Performance).  The
- * header fields (ports, seq, ack, flags, window, options) are read from the
- * bytes instead (read_header()). */
+ * header fields (ports, seq, ack, flags, window, options) and the IP
+ * addresses are read from the bytes instead (read_header(), read_addresses()). */
 typedef enum {
     SRC_STREAM, SRC_LEN,
     SRC_KEEP_ALIVE, SRC_KEEP_ALIVE_ACK, SRC_RETRANSMISSION, SRC_ZERO_WINDOW_PROBE,
-    SRC_CHECKSUM_STATUS, SRC_IP_SRC, SRC_IP_DST, SRC_IPV6_SRC, SRC_IPV6_DST
+    SRC_CHECKSUM_STATUS
 } source_kind;
 
 typedef struct {
@@ -119,10 +120,6 @@ static source_field source_fields[] = {
     { "tcp.analysis.spurious_retransmission", SRC_RETRANSMISSION,    -1 },
     { "tcp.analysis.zero_window_probe",       SRC_ZERO_WINDOW_PROBE, -1 },
     { "tcp.checksum.status",                  SRC_CHECKSUM_STATUS,   -1 },
-    { "ip.src",                               SRC_IP_SRC,            -1 },
-    { "ip.dst",                               SRC_IP_DST,            -1 },
-    { "ipv6.src",                             SRC_IPV6_SRC,          -1 },
-    { "ipv6.dst",                             SRC_IPV6_DST,          -1 },
 };
 
 static int proto_tcp = -1;
@@ -231,22 +228,6 @@ typedef struct {
     tcphs_segment seg;
 } layer_reading;
 
-static void take_ipv4(field_info *fi, tcphs_endpoint *ep, tcphs_segment *seg)
-{
-    ep->addr.family = 4;
-    tcphs_field_ipv4(fi, ep->addr.bytes);
-    if (seg->src.addr.family && seg->dst.addr.family)
-        seg->have |= TCPHS_HAVE_ADDRESSES;
-}
-
-static void take_ipv6(field_info *fi, tcphs_endpoint *ep, tcphs_segment *seg)
-{
-    ep->addr.family = 6;
-    tcphs_field_ipv6(fi, ep->addr.bytes);
-    if (seg->src.addr.family && seg->dst.addr.family)
-        seg->have |= TCPHS_HAVE_ADDRESSES;
-}
-
 /* Copy one field's value into the segment facts. */
 static void take_field(layer_reading *reading, const source_field *src, field_info *fi)
 {
@@ -263,10 +244,6 @@ static void take_field(layer_reading *reading, const source_field *src, field_in
         if (tcphs_field_uint(fi) == CHECKSUM_STATUS_BAD)
             seg->have |= TCPHS_BAD_CHECKSUM;
         break;
-    case SRC_IP_SRC:      take_ipv4(fi, &seg->src, seg); break;
-    case SRC_IP_DST:      take_ipv4(fi, &seg->dst, seg); break;
-    case SRC_IPV6_SRC:    take_ipv6(fi, &seg->src, seg); break;
-    case SRC_IPV6_DST:    take_ipv6(fi, &seg->dst, seg); break;
     }
 }
 
@@ -330,6 +307,23 @@ static tcphs_hdr_status read_header(const field_info *fi, tcphs_segment *seg)
     return tcphs_read_tcp_header(bytes, avail > 0 ? (size_t)avail : 0, seg, &hdr_len);
 }
 
+/* The addresses of the IP layer item Wireshark made (IPv4 or IPv6), from
+ * the header bytes it starts at. */
+static void read_addresses(proto_node *ip_layer, tcphs_segment *seg)
+{
+    field_info *fi = PNODE_FINFO(ip_layer);
+    unsigned version = fi->hfinfo->id == proto_ipv6 ? 6 : 4;
+    size_t want = version == 6 ? 40 : 20;
+    gint avail;
+
+    if (!fi->ds_tvb || fi->start < 0)
+        return;
+    avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+    if (avail < (gint)want)
+        return;
+    tcphs_read_ip_addresses(tvb_get_ptr(fi->ds_tvb, fi->start, (gint)want), want, version, seg);
+}
+
 /* The segment facts of one TCP layer: the IP addresses are the last IP
  * layer's before it; tcp.stream, tcp.len and the analysis marks are
  * Wireshark's, in the TCP layer; the header is read from the bytes.  FALSE
@@ -343,7 +337,7 @@ static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_i
     reading.seg.frame = pinfo->num;
     reading.seg.time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
     if (ip_layer)
-        proto_tree_children_foreach(ip_layer, take_fields_below, &reading);
+        read_addresses(ip_layer, &reading.seg);
     proto_tree_children_foreach(tcp_layer, take_fields_below, &reading);
     switch (read_header(fi, &reading.seg)) {
     case TCPHS_HDR_TOO_SHORT:

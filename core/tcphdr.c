@@ -10,6 +10,8 @@
  */
 #include "core/tcphdr.h"
 
+#include <string.h>
+
 /* Option kinds (IANA "TCP Option Kind Numbers"). */
 enum {
     OPT_EOL = 0,                /* RFC 9293, 3.1 */
@@ -127,4 +129,28 @@ tcphs_hdr_status tcphs_read_tcp_header(const uint8_t *bytes, size_t captured, tc
     }
     read_options(bytes, *hdr_len, seg);
     return TCPHS_HDR_COMPLETE;
+}
+
+bool tcphs_read_ip_addresses(const uint8_t *bytes, size_t captured, unsigned version, tcphs_segment *seg)
+{
+    size_t at, size;
+
+    if (version == 4) {
+        at = 12;            /* RFC 791, 3.1: source, then destination address */
+        size = 4;
+    } else if (version == 6) {
+        at = 8;             /* RFC 8200, 3: the same after the flow label and lengths */
+        size = 16;
+    } else {
+        return false;
+    }
+    if (!bytes || captured < at + 2 * size || (bytes[0] >> 4) != version)
+        return false;
+    memset(&seg->src.addr, 0, sizeof(seg->src.addr));
+    memset(&seg->dst.addr, 0, sizeof(seg->dst.addr));
+    seg->src.addr.family = seg->dst.addr.family = (uint8_t)version;
+    memcpy(seg->src.addr.bytes, bytes + at, size);
+    memcpy(seg->dst.addr.bytes, bytes + at + size, size);
+    seg->have |= TCPHS_HAVE_ADDRESSES;
+    return true;
 }

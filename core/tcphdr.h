@@ -36,4 +36,11 @@ typedef enum {
 tcphs_hdr_status tcphs_read_tcp_header(const uint8_t *bytes, size_t captured, tcphs_segment *seg,
                                        unsigned *hdr_len);
 
+/* The source and destination addresses of an IPv4 (RFC 791, 3.1: bytes 12
+ * and 16) or IPv6 (RFC 8200, 3: bytes 8 and 24) header at bytes[0 ..
+ * captured), the version nibble being `version`.  Fills seg->src.addr and
+ * seg->dst.addr and adds TCPHS_HAVE_ADDRESSES; false, leaving them alone,
+ * when the header was not captured that far or is of another version. */
+bool tcphs_read_ip_addresses(const uint8_t *bytes, size_t captured, unsigned version, tcphs_segment *seg);
+
 #endif /* TCPHS_TCPHDR_H */

@@ -168,8 +168,37 @@ static void test_fast_open(void)
     CHECK(!tcphs_segment_has(&seg, TCPHS_OPT_TFO));
 }
 
+/* IP addresses at their fixed offsets, only from a complete header of the
+ * version the layer says. */
+static void test_ip_addresses(void)
+{
+    static const uint8_t v4[20] = { 0x45, 0, 0, 60, 0, 0, 0x40, 0, 64, 6, 0, 0, 192, 0, 2, 10, 198, 51, 100, 20 };
+    uint8_t v6[40] = { 0x60 };
+    tcphs_segment seg;
+
+    memset(&seg, 0, sizeof(seg));
+    CHECK(tcphs_read_ip_addresses(v4, sizeof(v4), 4, &seg));
+    CHECK_INT(seg.src.addr.family, 4);
+    CHECK_INT(seg.src.addr.bytes[0], 192);
+    CHECK_INT(seg.dst.addr.bytes[3], 20);
+    CHECK(tcphs_segment_has(&seg, TCPHS_HAVE_ADDRESSES));
+
+    memset(&seg, 0, sizeof(seg));
+    CHECK(!tcphs_read_ip_addresses(v4, 19, 4, &seg));       /* destination cut */
+    CHECK(!tcphs_read_ip_addresses(v4, sizeof(v4), 6, &seg));
+    CHECK(!tcphs_segment_has(&seg, TCPHS_HAVE_ADDRESSES));
+
+    v6[8] = 0x20; v6[23] = 1; v6[24] = 0x20; v6[39] = 2;
+    CHECK(tcphs_read_ip_addresses(v6, sizeof(v6), 6, &seg));
+    CHECK_INT(seg.src.addr.family, 6);
+    CHECK_INT(seg.src.addr.bytes[15], 1);
+    CHECK_INT(seg.dst.addr.bytes[15], 2);
+    CHECK(!tcphs_read_ip_addresses(v6, 39, 6, &seg));
+}
+
 int main(void)
 {
+    test_ip_addresses();
     test_full_syn();
     test_flags_and_ack();
     test_snaplen_cuts();
