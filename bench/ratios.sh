@@ -71,7 +71,7 @@ else
     cmake --build "$CACHE/build-$RELEASE" --target tcphs tcphs_probe >/dev/null || die "cannot build in $CACHE/build-$RELEASE"
     TCPHS_SO="$CACHE/build-$RELEASE/plugins/$RELEASE/epan/tcphs.so"
     PROBE_SO="$CACHE/build-$RELEASE/bench-probe/tcphs_probe.so"
-    LDSO=$(ls "$RT"/usr/lib/*/ld-linux*.so.* "$RT"/lib64/ld-linux*.so.* 2>/dev/null | head -n 1)
+    LDSO=$(ls "$RT"/usr/lib/*/ld-linux*.so.* "$RT"/lib64/ld-linux*.so.* 2>/dev/null | head -n 1 || true)
     LIBDIR=$(dirname "$(ls "$RT"/usr/lib/*/libwireshark.so.* | head -n 1)")
     # Run through its own loader, tshark's global plugin folder is
     # <libdir>/plugins/<release>: the plugin under test is put there, alone.
