@@ -2,11 +2,15 @@
  * TCP Handshake Analysis: a post-dissector that explains every TCP segment
  * (handshake step, ISNs, ack arithmetic, options, keep-alives, teardown).
  *
- * This file is the epan glue only.  It reads the fields Wireshark's TCP
- * dissector put in the tree (tcp.stream, raw seq/ack, flags, options,
- * tcp.analysis.*), turns each TCP layer into a tcphs_segment, lets the
- * connection logic in core/ classify it on the first pass, stores the result
- * with the frame, and shows it (tree, expert infos, tap) on every pass.
+ * This file is the epan glue only.  For each TCP layer Wireshark's TCP
+ * dissector put in the tree, it asks Wireshark for what only Wireshark knows
+ * (tcp.stream and tcp.len from its conversation tracking, the rare
+ * tcp.analysis.* marks) and reads the fixed header, the options and the
+ * addresses of the IP layer before it from the captured bytes where
+ * Wireshark found those layers (core/tcphdr.c);
+ * the connection logic in core/ classifies the segment on the first pass,
+ * the result is stored with the frame and shown (tree, expert infos, tap)
+ * on every pass.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,13 +18,13 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
-#include <epan/prefs-int.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 
 #include "packet-tcphs.h"
 #include "plugin/ws-compat.h"
 #include "core/conn.h"
+#include "core/tcphdr.h"
 #include "core/text.h"
 #include "core/transfer.h"
 
@@ -115,12 +119,15 @@ static tcphs_pref_bool tcphs_show_notes = TRUE;
 
 /* ---- the Wireshark fields tcphs reads -------------------------------------- */
 
-/* What a field of the TCP (or IP) dissector tells tcphs. */
+/* What a field of the TCP (or IP) dissector tells tcphs.  Only what comes
+ * from Wireshark's own state is asked for: every wanted field that is in a
+ * packet costs an item in that packet's tree (README, Performance).  The
+ * header fields (ports, seq, ack, flags, window, options) and the IP
+ * addresses are read from the bytes instead (read_header(), read_addresses()). */
 typedef enum {
-    SRC_STREAM, SRC_SRCPORT, SRC_DSTPORT, SRC_SEQ_RAW, SRC_ACK_RAW, SRC_FLAGS, SRC_LEN,
-    SRC_WINDOW, SRC_SACK_PERM, SRC_TIMESTAMPS, SRC_MSS, SRC_WSCALE_SHIFT, SRC_TFO_COOKIE, SRC_TFO_REQUEST,
+    SRC_STREAM, SRC_LEN,
     SRC_KEEP_ALIVE, SRC_KEEP_ALIVE_ACK, SRC_RETRANSMISSION, SRC_ZERO_WINDOW_PROBE,
-    SRC_CHECKSUM_STATUS, SRC_HDR_LEN, SRC_IP_SRC, SRC_IP_DST, SRC_IPV6_SRC, SRC_IPV6_DST
+    SRC_CHECKSUM_STATUS
 } source_kind;
 
 typedef struct {
@@ -131,19 +138,7 @@ typedef struct {
 
 static source_field source_fields[] = {
     { "tcp.stream",                           SRC_STREAM,            -1 },
-    { "tcp.srcport",                          SRC_SRCPORT,           -1 },
-    { "tcp.dstport",                          SRC_DSTPORT,           -1 },
-    { "tcp.seq_raw",                          SRC_SEQ_RAW,           -1 },
-    { "tcp.ack_raw",                          SRC_ACK_RAW,           -1 },
-    { "tcp.flags",                            SRC_FLAGS,             -1 },
     { "tcp.len",                              SRC_LEN,               -1 },
-    { "tcp.window_size_value",                SRC_WINDOW,            -1 },
-    { "tcp.options.sack_perm",                SRC_SACK_PERM,         -1 },
-    { "tcp.options.timestamp.tsval",          SRC_TIMESTAMPS,        -1 },
-    { "tcp.options.mss_val",                  SRC_MSS,               -1 },
-    { "tcp.options.wscale.shift",             SRC_WSCALE_SHIFT,      -1 },
-    { "tcp.options.tfo.cookie",               SRC_TFO_COOKIE,        -1 },
-    { "tcp.options.tfo.request",              SRC_TFO_REQUEST,       -1 },
     { "tcp.analysis.keep_alive",              SRC_KEEP_ALIVE,        -1 },
     { "tcp.analysis.keep_alive_ack",          SRC_KEEP_ALIVE_ACK,    -1 },
     { "tcp.analysis.retransmission",          SRC_RETRANSMISSION,    -1 },
@@ -151,11 +146,6 @@ static source_field source_fields[] = {
     { "tcp.analysis.spurious_retransmission", SRC_RETRANSMISSION,    -1 },
     { "tcp.analysis.zero_window_probe",       SRC_ZERO_WINDOW_PROBE, -1 },
     { "tcp.checksum.status",                  SRC_CHECKSUM_STATUS,   -1 },
-    { "tcp.hdr_len",                          SRC_HDR_LEN,           -1 },
-    { "ip.src",                               SRC_IP_SRC,            -1 },
-    { "ip.dst",                               SRC_IP_DST,            -1 },
-    { "ipv6.src",                             SRC_IPV6_SRC,          -1 },
-    { "ipv6.dst",                             SRC_IPV6_DST,          -1 },
 };
 
 static int proto_tcp = -1;
@@ -214,6 +204,8 @@ static void lookup_source_fields(void)
         source_fields[i].hf = proto_registrar_get_id_byname(source_fields[i].name);
         if (source_fields[i].hf > 0)
             index_source_field(&source_fields[i]);
+        else    /* a release renamed or dropped it: say so, as TRANSUM does */
+            ws_warning("tcphs: unknown field %s", source_fields[i].name);
     }
 }
 
@@ -240,33 +232,27 @@ static wmem_map_t *tcphs_conns;
 static tcphs_record *record_block;
 static guint record_block_used;
 
+/* TCP layers of the capture whose 20-byte fixed header the snaplen cut
+ * (nothing to analyse), and the frame length that would have kept the
+ * longest of them: -z tcphs,conns and -z tcphs,report say so. */
+static guint32 cut_headers;
+static guint32 cut_headers_snaplen;
+
+void tcphs_cut_headers(guint32 *segments, guint32 *snaplen)
+{
+    *segments = cut_headers;
+    *snaplen = cut_headers_snaplen;
+}
+
 /* A frame rarely holds more than one TCP layer (TCP tunnelled in TCP). */
 #define MAX_TCP_LAYERS 8
 
 /* ---- reading a TCP layer from the tree ------------------------------------- */
 
-/* A TCP layer being read: the segment facts, plus what is only needed to
- * judge them. */
+/* A TCP layer being read: the segment facts. */
 typedef struct {
     tcphs_segment seg;
-    guint hdr_len;               /* tcp.hdr_len, 0 when absent */
 } layer_reading;
-
-static void take_ipv4(field_info *fi, tcphs_endpoint *ep, tcphs_segment *seg)
-{
-    ep->addr.family = 4;
-    tcphs_field_ipv4(fi, ep->addr.bytes);
-    if (seg->src.addr.family && seg->dst.addr.family)
-        seg->have |= TCPHS_HAVE_ADDRESSES;
-}
-
-static void take_ipv6(field_info *fi, tcphs_endpoint *ep, tcphs_segment *seg)
-{
-    ep->addr.family = 6;
-    tcphs_field_ipv6(fi, ep->addr.bytes);
-    if (seg->src.addr.family && seg->dst.addr.family)
-        seg->have |= TCPHS_HAVE_ADDRESSES;
-}
 
 /* Copy one field's value into the segment facts. */
 static void take_field(layer_reading *reading, const source_field *src, field_info *fi)
@@ -275,19 +261,7 @@ static void take_field(layer_reading *reading, const source_field *src, field_in
 
     switch (src->kind) {
     case SRC_STREAM:      seg->stream = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_STREAM; break;
-    case SRC_SRCPORT:     seg->src.port = (guint16)tcphs_field_uint(fi); break;
-    case SRC_DSTPORT:     seg->dst.port = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_PORTS; break;
-    case SRC_SEQ_RAW:     seg->seq = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_SEQ; break;
-    case SRC_ACK_RAW:     seg->ack = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_ACK; break;
-    case SRC_FLAGS:       seg->flags = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_FLAGS; break;
     case SRC_LEN:         seg->len = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_LEN; break;
-    case SRC_WINDOW:      seg->window = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_WINDOW; break;
-    case SRC_SACK_PERM:   seg->have |= TCPHS_OPT_SACK_PERM; break;
-    case SRC_TIMESTAMPS:  seg->have |= TCPHS_OPT_TIMESTAMPS; break;
-    case SRC_MSS:         seg->mss = (guint16)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_MSS; break;
-    case SRC_WSCALE_SHIFT: seg->wscale = (guint8)tcphs_field_uint(fi); seg->have |= TCPHS_OPT_WSCALE; break;
-    case SRC_TFO_COOKIE:  seg->have |= TCPHS_OPT_TFO_COOKIE; break;
-    case SRC_TFO_REQUEST: seg->have |= TCPHS_OPT_TFO_REQUEST; break;
     case SRC_KEEP_ALIVE:  seg->have |= TCPHS_KEEP_ALIVE; break;
     case SRC_KEEP_ALIVE_ACK: seg->have |= TCPHS_KEEP_ALIVE_ACK; break;
     case SRC_RETRANSMISSION: seg->have |= TCPHS_RETRANSMISSION; break;
@@ -296,11 +270,6 @@ static void take_field(layer_reading *reading, const source_field *src, field_in
         if (tcphs_field_uint(fi) == CHECKSUM_STATUS_BAD)
             seg->have |= TCPHS_BAD_CHECKSUM;
         break;
-    case SRC_HDR_LEN:     reading->hdr_len = tcphs_field_uint(fi); break;
-    case SRC_IP_SRC:      take_ipv4(fi, &seg->src, seg); break;
-    case SRC_IP_DST:      take_ipv4(fi, &seg->dst, seg); break;
-    case SRC_IPV6_SRC:    take_ipv6(fi, &seg->src, seg); break;
-    case SRC_IPV6_DST:    take_ipv6(fi, &seg->dst, seg); break;
     }
 }
 
@@ -329,40 +298,96 @@ static gboolean payload_truncated(const packet_info *pinfo, const tcphs_segment 
     return seg->len > 0 && pinfo->fd->cap_len < pinfo->fd->pkt_len;
 }
 
-/* Whether a short snaplen cut the TCP header itself, inside the options (a
- * cut in its first 20 bytes leaves no tcp.stream at all).  Wireshark then
- * stops in the options and adds no SEQ/ACK analysis: the options and marks
- * tcphs reads are missing, not absent.  (The layer item's own length cannot
- * tell: Wireshark sets it only when the tree is shown.) */
-static gboolean header_truncated(proto_node *tcp_layer, const layer_reading *reading)
+/* A TCP layer whose fixed header the snaplen cut: count it, and the frame
+ * length that would have kept its 20 bytes.  Only a data source that lost
+ * bytes counts; a header that is short in a complete frame (a malformed IP
+ * length) is no snaplen's doing. */
+static void note_cut_header(const field_info *fi)
 {
-    field_info *fi = PNODE_FINFO(tcp_layer);
+    guint32 needed;
 
-    if (!fi || !fi->ds_tvb || reading->hdr_len == 0)
-        return FALSE;
-    return (gint64)tvb_captured_length(fi->ds_tvb) - fi->start < (gint64)reading->hdr_len;
+    if (tvb_captured_length(fi->ds_tvb) >= tvb_reported_length(fi->ds_tvb))
+        return;
+    cut_headers++;
+    needed = (guint32)fi->start + TCPHS_TCP_MIN_HEADER;
+    if (needed > cut_headers_snaplen)
+        cut_headers_snaplen = needed;
 }
 
-/* The IP addresses of the segment are the last IP layer's before it; the
- * ports, sequence numbers and analysis marks are in the TCP layer itself. */
-static void read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info *pinfo, tcphs_segment *seg)
+/* The TCP header as captured, from where Wireshark's TCP dissector found it:
+ * the layer item's data source and offset.  At most the 60 bytes a header
+ * can have (RFC 9293, 3.1); tvb_captured_length_remaining() bounds the
+ * read, so a short capture gives fewer bytes, never a wrong one. */
+static tcphs_hdr_status read_header(const field_info *fi, tcphs_segment *seg)
 {
+    const guint8 *bytes = NULL;
+    gint avail = 0;
+    unsigned hdr_len;
+
+    if (fi && fi->ds_tvb && fi->start >= 0)
+        avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+    if (avail > TCPHS_TCP_MAX_HEADER)
+        avail = TCPHS_TCP_MAX_HEADER;
+    if (avail > 0)
+        bytes = tvb_get_ptr(fi->ds_tvb, fi->start, avail);
+    return tcphs_read_tcp_header(bytes, avail > 0 ? (size_t)avail : 0, seg, &hdr_len);
+}
+
+/* The addresses of the IP layer item Wireshark made (IPv4 or IPv6), from
+ * the header bytes it starts at. */
+static void read_addresses(proto_node *ip_layer, tcphs_segment *seg)
+{
+    field_info *fi = PNODE_FINFO(ip_layer);
+    unsigned version = fi->hfinfo->id == proto_ipv6 ? 6 : 4;
+    size_t want = version == 6 ? 40 : 20;
+    gint avail;
+
+    if (!fi->ds_tvb || fi->start < 0)
+        return;
+    avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+    if (avail < (gint)want)
+        return;
+    tcphs_read_ip_addresses(tvb_get_ptr(fi->ds_tvb, fi->start, (gint)want), want, version, seg);
+}
+
+/* The segment facts of one TCP layer: the IP addresses are the last IP
+ * layer's before it; tcp.stream, tcp.len and the analysis marks are
+ * Wireshark's, in the TCP layer; the header is read from the bytes.  FALSE
+ * when there is nothing to analyse. */
+static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info *pinfo, tcphs_segment *seg)
+{
+    field_info *fi = PNODE_FINFO(tcp_layer);
     layer_reading reading;
 
     memset(&reading, 0, sizeof(reading));
     reading.seg.frame = pinfo->num;
     reading.seg.time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
     if (ip_layer)
-        proto_tree_children_foreach(ip_layer, take_fields_below, &reading);
+        read_addresses(ip_layer, &reading.seg);
     proto_tree_children_foreach(tcp_layer, take_fields_below, &reading);
-    /* tcp.ack_raw is in the tree on every segment; it only means something with ACK. */
-    if (!(reading.seg.flags & TCPHS_ACK))
-        reading.seg.have &= ~(guint32)TCPHS_HAVE_ACK;
+    switch (read_header(fi, &reading.seg)) {
+    case TCPHS_HDR_TOO_SHORT:
+        /* No ports, sequence numbers or flags: no verdict, as without tcp.stream. */
+        if (fi && fi->ds_tvb)
+            note_cut_header(fi);
+        return FALSE;
+    case TCPHS_HDR_BAD_OFFSET:
+    case TCPHS_HDR_OPTIONS_CUT:
+        /* Wireshark stops in the options and adds no SEQ/ACK analysis, so
+         * its marks (keep-alive, retransmission) are missing, not absent.
+         * A SYN or SYN-ACK is judged without them (tcphs tells its own
+         * retransmissions by the ISN), its options unknown; any other
+         * segment would be judged wrongly, so it gets no verdict. */
+        if (!(reading.seg.flags & TCPHS_SYN))
+            return FALSE;
+        break;
+    case TCPHS_HDR_COMPLETE:
+        break;
+    }
     if (payload_truncated(pinfo, &reading.seg))
         reading.seg.have |= TCPHS_PAYLOAD_TRUNCATED;
-    if (header_truncated(tcp_layer, &reading))
-        reading.seg.have &= ~(guint32)TCPHS_HAVE_REQUIRED;   /* no verdict rather than a wrong one */
     *seg = reading.seg;
+    return TRUE;
 }
 
 /* ---- first pass: classify and store --------------------------------------- */
@@ -406,7 +431,8 @@ static void analyse_tcp_layer(frame_walk *walk, proto_node *tcp_layer)
 
     if (walk->count >= MAX_TCP_LAYERS)
         return;
-    read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &seg);
+    if (!read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &seg))
+        return;
     if (!tcphs_segment_has(&seg, TCPHS_HAVE_REQUIRED))
         return;    /* truncated, a fragment, or malformed: no verdict rather than a wrong one */
     if (tcphs_conn_update(conn_for_stream(seg.stream), &seg, &walk->records[walk->count]))
@@ -927,17 +953,6 @@ static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 
 /* ---- registration ---------------------------------------------------------- */
 
-/* tcp.checksum.status only says something when the user made the TCP
- * dissector verify checksums (Edit > Preferences > TCP, or
- * -o tcp.check_checksum:TRUE); otherwise asking for it costs every packet. */
-static gboolean tcp_checks_checksums(void)
-{
-    module_t *tcp_module = prefs_find_module("tcp");
-    pref_t *check = tcp_module ? prefs_find_preference(tcp_module, "check_checksum") : NULL;
-
-    return check && prefs_get_bool_value(check, pref_current);
-}
-
 static void want_field(GArray *wanted, int hf)
 {
     if (hf > 0)
@@ -951,10 +966,15 @@ static void want_field(GArray *wanted, int hf)
 static void tcphs_init(void)
 {
     GArray *wanted;
-    gboolean checksums = tcp_checks_checksums();
+    /* tcp.checksum.status only says something when the user made the TCP
+     * dissector verify checksums (Edit > Preferences > TCP, or
+     * -o tcp.check_checksum:TRUE); otherwise asking for it costs every packet. */
+    gboolean checksums = tcphs_bool_pref("tcp", "check_checksum");
 
     tcphs_conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     record_block = NULL;    /* the previous file's blocks went with its scope */
+    cut_headers = 0;
+    cut_headers_snaplen = 0;
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
         return;
     wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)G_N_ELEMENTS(source_fields) + 5);

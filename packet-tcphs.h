@@ -14,4 +14,9 @@ void register_tcphs_statistics(void);
  * TCP segment (statistics and reports listen to it). */
 #define TCPHS_TAP_NAME "tcphs"
 
+/* TCP segments of the capture read so far whose 20-byte fixed header the
+ * snaplen cut (they have no verdict), and the shortest snaplen that would
+ * have kept all of those headers. */
+void tcphs_cut_headers(guint32 *segments, guint32 *snaplen);
+
 #endif /* PACKET_TCPHS_H */

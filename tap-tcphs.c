@@ -239,6 +239,16 @@ static tap_packet_status conns_packet(void *tapdata, packet_info *pinfo _U_, epa
     return TAP_PACKET_DONT_REDRAW;
 }
 
+/* The segments the snaplen left without a verdict; they never reach the
+ * tap (no record), so the dissector counts them. */
+static void write_cut_headers(void)
+{
+    guint32 segments, snaplen;
+
+    tcphs_cut_headers(&segments, &snaplen);
+    tcphs_write_cut_headers(stdout, segments, snaplen);
+}
+
 static void conns_draw(void *tapdata)
 {
     static const char rule[] = "================================================================================";
@@ -248,8 +258,10 @@ static void conns_draw(void *tapdata)
     if (!tap->csv)
         printf("%s\nTCP Handshake Analysis: connections (an ISN marked * is derived from the SYN-ACK)\n", rule);
     tcphs_write_conns_table(stdout, conns, tap->list.conns->len, tap->csv);
-    if (!tap->csv)
+    if (!tap->csv) {
+        write_cut_headers();
         printf("%s\n", rule);
+    }
 }
 
 static void conns_finish(void *tapdata)
@@ -347,6 +359,7 @@ static void report_draw(void *tapdata)
     printf("# TCP Handshake Analysis report\n\n");
     if (tap->order->len == 0) {
         printf("No TCP stream%s was found.\n", tap->one_stream ? " with that number" : "");
+        write_cut_headers();
         return;
     }
     if (tap->order->len > 1) {
@@ -355,6 +368,8 @@ static void report_draw(void *tapdata)
     }
     for (guint i = 0; i < tap->order->len; i++)
         tcphs_write_report(stdout, streams[i]);
+    if (!tap->one_stream)
+        write_cut_headers();
 }
 
 static void report_finish(void *tapdata)

@@ -137,6 +137,13 @@ static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
 {
     uint8_t offered = TCPHS_OFFER_SEEN;
 
+    /* The snaplen cut this SYN's options: what it offered is unknown, and
+     * an offer that is "seen" would read as "offered nothing". */
+    if (tcphs_segment_has(seg, TCPHS_OPTIONS_UNKNOWN)) {
+        offer->offered = 0;
+        return;
+    }
+
     if (tcphs_segment_has(seg, TCPHS_OPT_MSS)) {
         offered |= TCPHS_OFFER_MSS;
         offer->mss = seg->mss;

@@ -557,3 +557,18 @@ void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *str
     }
     fprintf(out, "\n");
 }
+
+/* ---- segments too short to analyse ------------------------------------------ */
+
+void tcphs_write_cut_headers(FILE *out, uint32_t segments, uint32_t snaplen)
+{
+    if (segments == 0)
+        return;
+    /* The options may add 40 bytes to the header (RFC 9293, 3.1: data offset
+     * of at most 15 words); the handshake's options need them. */
+    fprintf(out, "%" PRIu32 " TCP segment%s %s cut by the snaplen before the end of %s 20-byte header "
+            "and could not be analysed; capture with a snaplen of at least %" PRIu32
+            " bytes (%" PRIu32 " to keep every TCP option).\n",
+            segments, segments == 1 ? "" : "s", segments == 1 ? "was" : "were",
+            segments == 1 ? "its" : "their", snaplen, snaplen + 40);
+}

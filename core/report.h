@@ -49,4 +49,13 @@ void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *str
 /* The Markdown lab report of one stream. */
 void tcphs_write_report(FILE *out, const tcphs_report_stream *rs);
 
+/* ---- segments too short to analyse ------------------------------------------ */
+
+/* When `segments` TCP segments lost part of their 20-byte fixed header to
+ * the capture's snaplen (RFC 9293, 3.1: no ports, sequence numbers or
+ * flags to read), say so and what snaplen would have kept it: `snaplen` is
+ * the largest frame offset at which one of those headers ends.  Writes
+ * nothing when segments is 0. */
+void tcphs_write_cut_headers(FILE *out, uint32_t segments, uint32_t snaplen);
+
 #endif /* TCPHS_REPORT_H */

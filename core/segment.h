@@ -47,8 +47,10 @@ enum {
                                            asked Wireshark to verify checksums) */
     TCPHS_ZERO_WINDOW_PROBE = 1u << 17, /* tcp.analysis.zero_window_probe */
     TCPHS_PAYLOAD_TRUNCATED = 1u << 18, /* fewer payload bytes captured than len (short snaplen) */
-    TCPHS_OPT_TFO_REQUEST  = 1u << 19   /* Fast Open option without a cookie: a cookie request
+    TCPHS_OPT_TFO_REQUEST  = 1u << 19,  /* Fast Open option without a cookie: a cookie request
                                            (RFC 7413, 4.1.1: length 2), not Fast Open itself */
+    TCPHS_OPTIONS_UNKNOWN  = 1u << 20   /* the snaplen cut the options: no TCPHS_OPT_* is known,
+                                           present or absent (and no offer is recorded) */
 };
 
 /* The facts a segment needs before tcphs can say anything about it.  The

@@ -12,6 +12,9 @@
 #include <epan/proto.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/stats_tree.h>
+#include <epan/prefs.h>
+#include <epan/prefs-int.h>
+#include <wsutil/wslog.h>
 
 #include <stdbool.h>
 #include <string.h>
@@ -33,32 +36,6 @@ static inline guint32 tcphs_field_uint(field_info *fi)
     return fvalue_get_uinteger(TCPHS_FIELD_FVALUE(fi));
 }
 
-/* An FT_IPv4 field as 4 bytes in network order.  4.4 added
- * fvalue_get_ipv4() (host order) and stopped fvalue_get_uinteger() on IPv4,
- * which before returned the address in network order. */
-static inline void tcphs_field_ipv4(field_info *fi, guint8 out[4])
-{
-#if TCPHS_WS_AT_LEAST(4, 4)
-    guint32 addr = g_htonl(fvalue_get_ipv4(TCPHS_FIELD_FVALUE(fi))->addr);
-#else
-    guint32 addr = fvalue_get_uinteger(TCPHS_FIELD_FVALUE(fi));
-#endif
-    memcpy(out, &addr, 4);
-}
-
-/* An FT_IPv6 field as 16 bytes: 4.0 reads it as bytes, 4.2 has
- * fvalue_get_ipv6() returning a ws_in6_addr, 4.4 an ipv6_addr_and_prefix. */
-static inline void tcphs_field_ipv6(field_info *fi, guint8 out[16])
-{
-#if TCPHS_WS_AT_LEAST(4, 4)
-    memcpy(out, fvalue_get_ipv6(TCPHS_FIELD_FVALUE(fi))->addr.bytes, 16);
-#elif TCPHS_WS_AT_LEAST(4, 2)
-    memcpy(out, fvalue_get_ipv6(TCPHS_FIELD_FVALUE(fi))->bytes, 16);
-#else
-    memcpy(out, fvalue_get_bytes(TCPHS_FIELD_FVALUE(fi)), 16);
-#endif
-}
-
 /* 4.6: without a visible tree, top-level protocol items that no filter or
  * postdissector asked for are faked (their fields hang on the parent), so
  * tcphs must ask for the protocols it looks for.  Before 4.6 they are always
@@ -75,6 +52,18 @@ static inline void tcphs_field_ipv6(field_info *fi, guint8 out[16])
 #else
 #define TCPHS_FRAMENUM_TYPE(kind) NULL
 #endif
+
+/* Another protocol's boolean preference, e.g. ("tcp", "check_checksum").
+ * prefs_find_preference() and pref_t are in epan/prefs-int.h, which
+ * Wireshark does not promise to keep stable, so only this shim includes it;
+ * FALSE when the module or preference does not exist in this release. */
+static inline gboolean tcphs_bool_pref(const char *module, const char *name)
+{
+    module_t *mod = prefs_find_module(module);
+    pref_t *pref = mod ? prefs_find_preference(mod, name) : NULL;
+
+    return pref && prefs_get_bool_value(pref, pref_current);
+}
 
 /* 4.4: boolean preferences point at a bool (before: gboolean). */
 #if TCPHS_WS_AT_LEAST(4, 4)

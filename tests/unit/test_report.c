@@ -189,8 +189,29 @@ static void test_report_refused(void)
     tcphs_conn_free(&l.conn);
 }
 
+/* The snaplen hint: silent without cut headers, singular and plural. */
+static void test_cut_headers(void)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+
+    tcphs_write_cut_headers(out, 0, 54);
+    fflush(out);
+    CHECK_INT(size, 0);
+    tcphs_write_cut_headers(out, 1, 54);
+    tcphs_write_cut_headers(out, 3, 74);
+    fclose(out);
+    CHECK_STR(text, "1 TCP segment was cut by the snaplen before the end of its 20-byte header and could not "
+                    "be analysed; capture with a snaplen of at least 54 bytes (94 to keep every TCP option).\n"
+                    "3 TCP segments were cut by the snaplen before the end of their 20-byte header and could "
+                    "not be analysed; capture with a snaplen of at least 74 bytes (114 to keep every TCP option).\n");
+    free(text);
+}
+
 int main(void)
 {
+    test_cut_headers();
     test_report_refused();
     test_csv_table();
     test_aligned_table();

@@ -1,0 +1,46 @@
+/* tcphdr.h: the fixed TCP header and the SYN options, read from captured bytes.
+ *
+ * Wireshark's TCP dissector has already found where each TCP header starts;
+ * the glue hands these functions the bytes captured from there on, and they
+ * fill a tcphs_segment the way tcpdump's print-tcp.c reads a header: every
+ * read is bounds-checked against what was captured, and a header cut short
+ * is a normal case with its own answer, never a guess.
+ */
+#ifndef TCPHS_TCPHDR_H
+#define TCPHS_TCPHDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/segment.h"
+
+/* RFC 9293, 3.1: the header without options is 20 bytes; the data offset
+ * (4 bits, in 32-bit words) allows 40 bytes of options at most. */
+#define TCPHS_TCP_MIN_HEADER 20
+#define TCPHS_TCP_MAX_HEADER 60
+
+typedef enum {
+    TCPHS_HDR_TOO_SHORT,    /* fewer than 20 bytes captured: nothing was read */
+    TCPHS_HDR_BAD_OFFSET,   /* data offset < 5: the fixed header was read, options unknown */
+    TCPHS_HDR_OPTIONS_CUT,  /* the fixed header was read; the snaplen cut the options: unknown */
+    TCPHS_HDR_COMPLETE      /* fixed header and options read */
+} tcphs_hdr_status;
+
+/* Read the TCP header at bytes[0 .. captured): ports, raw seq and ack
+ * (TCPHS_HAVE_ACK only with the ACK flag), the 12 flag bits Wireshark
+ * shows as tcp.flags, the raw window, and, when the whole header was
+ * captured, the options tcphs looks at (MSS, window scale, SACK permitted,
+ * timestamps, Fast Open).  Sets *hdr_len to data offset * 4 (0 when fewer
+ * than 20 bytes were captured).  Adds TCPHS_OPTIONS_UNKNOWN unless it
+ * returns TCPHS_HDR_COMPLETE. */
+tcphs_hdr_status tcphs_read_tcp_header(const uint8_t *bytes, size_t captured, tcphs_segment *seg,
+                                       unsigned *hdr_len);
+
+/* The source and destination addresses of an IPv4 (RFC 791, 3.1: bytes 12
+ * and 16) or IPv6 (RFC 8200, 3: bytes 8 and 24) header at bytes[0 ..
+ * captured), the version nibble being `version`.  Fills seg->src.addr and
+ * seg->dst.addr and adds TCPHS_HAVE_ADDRESSES; false, leaving them alone,
+ * when the header was not captured that far or is of another version. */
+bool tcphs_read_ip_addresses(const uint8_t *bytes, size_t captured, unsigned version, tcphs_segment *seg);
+
+#endif /* TCPHS_TCPHDR_H */
