@@ -516,6 +516,9 @@ static void on_fin(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, 
         self->fin_sent = 1;
         /* A FIN occupies one sequence number after the segment's data. */
         self->fin_end = seg->seq + seg->len + 1;
+    } else if (self->fin_end == seg->seq + seg->len + 1) {
+        /* RFC 9293, 3.8.1: an unacknowledged FIN is retransmitted like data. */
+        rec->known |= TCPHS_KNOWN_FIN_REPEATED;
     }
 }
 
