@@ -57,7 +57,7 @@ static bool is_privileged_port(uint16_t port)
     return port < 1024;
 }
 
-/* tcphs-fields.md, Roles: the client sent the first bare SYN; failing that it
+/* docs/fields.md, Roles: the client sent the first bare SYN; failing that it
  * received the first SYN-ACK; failing that it sent the first segment, unless
  * only one side uses a port below 1024, which then is the server. */
 static void assign_roles(tcphs_conn *conn, const tcphs_segment *seg)
@@ -571,7 +571,7 @@ static bool is_handshake_event(uint8_t event)
     }
 }
 
-/* tcphs-fields.md, tcphs.phase: reset for a RST; teardown from the first FIN
+/* docs/fields.md, tcphs.phase: reset for a RST; teardown from the first FIN
  * on (and after a RST); handshake for SYNs, SYN-ACKs and the completing ACK. */
 static tcphs_phase phase_of(const tcphs_conn *conn, const tcphs_segment *seg, const tcphs_record *rec)
 {

@@ -5,7 +5,7 @@
  * sender) and a delivery handler (what receiving it does to the receiver),
  * as Suricata's stream-tcp.c has one handler per state.  The transitions are
  * RFC 9293's: figure 5 (3.3.2) and the event processing of 3.10; the
- * choices a capture forces are tcphs-fields.md's, "Endpoint states":
+ * choices a capture forces are docs/fields.md's, "Endpoint states":
  *
  *   - a server is LISTEN until it answers a SYN (a passive OPEN is
  *     invisible; a SYN addressed to an endpoint is the first evidence);
@@ -263,7 +263,7 @@ static tcphs_state deliver_closed(const step *st)
 }
 
 /* RFC 9293, 3.10.7.2: LISTEN ignores a RST and answers an ACK with a RST;
- * a SYN leaves it LISTEN here until it answers (tcphs-fields.md). */
+ * a SYN leaves it LISTEN here until it answers (docs/fields.md). */
 static tcphs_state deliver_listen(const step *st)
 {
     (void)st;
