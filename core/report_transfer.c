@@ -355,7 +355,7 @@ void tcphs_write_lab_transfer(FILE *out, const tcphs_lab *lab)
     fprintf(out, "### Data transfer: the lab's questions\n\n");
     write_first_payloads(out, lab);
     write_segment_table(out, lab, sender);
-    write_window(out, lab, sender == TCPHS_SIDE_CLIENT ? TCPHS_SIDE_SERVER : TCPHS_SIDE_CLIENT);
+    write_window(out, lab, tcphs_other_side(sender));
     write_retransmissions(out, lab);
     write_ack_coverage(out, lab);
     write_throughput(out, lab);
