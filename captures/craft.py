@@ -1285,10 +1285,15 @@ CRAFTED = [
 ]
 
 
-def main():
-    for name, scenario in CRAFTED:
+def write_all(crafted):
+    """Write each (file name, scenario) of crafted into captures/."""
+    for name, scenario in crafted:
         scenario().write(name)
         print("wrote", os.path.join(HERE, name))
+
+
+def main():
+    write_all(CRAFTED)
 
 
 if __name__ == "__main__":

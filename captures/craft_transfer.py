@@ -7,11 +7,9 @@ taken on the client, RTT 31.42 ms, byte-identical output on every run.
 
     python3 captures/craft_transfer.py
 """
-import os
-
-from craft import (ACK, FIN, PSH, RTT, TURN, HERE, OPTION_SACK_PERMITTED, Connection, Trace,
+from craft import (ACK, FIN, PSH, RTT, TURN, OPTION_SACK_PERMITTED, Connection, Trace,
                    client_peer, close_three_way, handshake, option_mss, option_timestamps,
-                   server_peer)
+                   server_peer, write_all)
 
 CHUNK = 536 * b"x"          # one data segment (RFC 9293's default MSS)
 SERVER_ACK_DELAY = RTT      # the server's ACK reaches the client one RTT later
@@ -208,9 +206,7 @@ CRAFTED = [
 
 
 def main():
-    for name, scenario in CRAFTED:
-        scenario().write(name)
-        print("wrote", os.path.join(HERE, name))
+    write_all(CRAFTED)
 
 
 if __name__ == "__main__":

@@ -16,32 +16,6 @@ enum {
 #define DEFAULT_MSS_IPV4 536
 #define DEFAULT_MSS_IPV6 1220
 
-static bool has_flag(const tcphs_segment *seg, uint16_t flag)
-{
-    return (seg->flags & flag) != 0;
-}
-
-static bool is_bare_syn(const tcphs_segment *seg)
-{
-    return (seg->flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_RST)) == TCPHS_SYN;
-}
-
-static bool is_syn_ack(const tcphs_segment *seg)
-{
-    return (seg->flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_RST)) == (TCPHS_SYN | TCPHS_ACK);
-}
-
-/* The acknowledgment field counts only with the ACK flag (RFC 9293, 3.1). */
-static bool carries_ack(const tcphs_segment *seg)
-{
-    return has_flag(seg, TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK);
-}
-
-static tcphs_side peer_of(tcphs_side side)
-{
-    return side == TCPHS_SIDE_CLIENT ? TCPHS_SIDE_SERVER : TCPHS_SIDE_CLIENT;
-}
-
 void tcphs_conn_init(tcphs_conn *conn, uint32_t stream)
 {
     memset(conn, 0, sizeof(*conn));
@@ -57,16 +31,16 @@ static bool is_privileged_port(uint16_t port)
     return port < 1024;
 }
 
-/* tcphs-fields.md, Roles: the client sent the first bare SYN; failing that it
+/* docs/fields.md, Roles: the client sent the first bare SYN; failing that it
  * received the first SYN-ACK; failing that it sent the first segment, unless
  * only one side uses a port below 1024, which then is the server. */
 static void assign_roles(tcphs_conn *conn, const tcphs_segment *seg)
 {
     bool sender_is_client;
 
-    if (is_bare_syn(seg)) {
+    if (tcphs_is_bare_syn(seg)) {
         sender_is_client = true;
-    } else if (is_syn_ack(seg)) {
+    } else if (tcphs_is_syn_ack(seg)) {
         sender_is_client = false;
     } else {
         bool src_low = is_privileged_port(seg->src.port);
@@ -89,8 +63,8 @@ static tcphs_side sender_side(const tcphs_conn *conn, const tcphs_segment *seg)
  * table 2 writes them (AE CWR ECE). */
 static uint8_t ecn_flags_of(const tcphs_segment *seg)
 {
-    return (uint8_t)((has_flag(seg, TCPHS_AE) ? 4 : 0) | (has_flag(seg, TCPHS_CWR) ? 2 : 0) |
-                     (has_flag(seg, TCPHS_ECE) ? 1 : 0));
+    return (uint8_t)((tcphs_has_flag(seg, TCPHS_AE) ? 4 : 0) | (tcphs_has_flag(seg, TCPHS_CWR) ? 2 : 0) |
+                     (tcphs_has_flag(seg, TCPHS_ECE) ? 1 : 0));
 }
 
 /* The ECN vocabulary of the handshake: the feedback mode a SYN's flags and
@@ -127,7 +101,7 @@ static bool offers_ecn(const tcphs_segment *seg)
 {
     uint8_t flags = ecn_flags_of(seg);
 
-    if (!has_flag(seg, TCPHS_ACK))
+    if (!tcphs_has_flag(seg, TCPHS_ACK))
         return (flags & 03) == 03;
     return ecn_mode_of(07, flags) != TCPHS_ECN_NONE;
 }
@@ -161,7 +135,7 @@ static void record_offer(tcphs_offer *offer, const tcphs_segment *seg)
     offer->ecn_flags = ecn_flags_of(seg);
     /* RFC 7413, 4.2: Fast Open is a SYN with data or with a cookie; a SYN
      * with an empty cookie only asks for one (4.2.1), for a later connection. */
-    if (!has_flag(seg, TCPHS_ACK) && (seg->len > 0 || tcphs_segment_has(seg, TCPHS_OPT_TFO_COOKIE)))
+    if (!tcphs_has_flag(seg, TCPHS_ACK) && (seg->len > 0 || tcphs_segment_has(seg, TCPHS_OPT_TFO_COOKIE)))
         offered |= TCPHS_OFFER_TFO;
     if (seg->src.addr.family == 6)
         offered |= TCPHS_OFFER_IPV6;
@@ -240,7 +214,7 @@ static bool acks_syn(uint32_t ack, const tcphs_side_state *syn_sender)
 static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
     tcphs_side_state *self = &conn->side[side];
-    tcphs_side_state *peer = &conn->side[peer_of(side)];
+    tcphs_side_state *peer = &conn->side[tcphs_other_side(side)];
     bool ack_ok = true;
 
     if (self->synack_sent && self->isn_known && self->syn_seq == seg->seq) {
@@ -262,7 +236,7 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
         conn->synack_ns = seg->time_ns;
         conn->timing_known |= TIMING_SYNACK;
     }
-    if (!carries_ack(seg))
+    if (!tcphs_carries_ack(seg))
         return true;
     if (peer->isn_known && !peer->isn_derived) {
         ack_ok = acks_syn(seg->ack, peer);
@@ -285,13 +259,13 @@ static bool on_syn_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side si
  * the side that did not send one.  Returns whether its ack is correct. */
 static bool on_handshake_ack(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
-    bool ack_ok = acks_syn(seg->ack, &conn->side[peer_of(side)]);
+    bool ack_ok = acks_syn(seg->ack, &conn->side[tcphs_other_side(side)]);
 
     set_ack_check(rec, ack_ok);
     if (!ack_ok)
         rec->anomalies |= TCPHS_ANOMALY_HS_ACK_BAD_ACK;
     /* A FIN in the third segment is reported as the FIN; the handshake still completes. */
-    if (!has_flag(seg, TCPHS_FIN)) {
+    if (!tcphs_has_flag(seg, TCPHS_FIN)) {
         rec->event = TCPHS_EVENT_HANDSHAKE_ACK;
         rec->step = 3;
     }
@@ -306,7 +280,7 @@ static void on_late_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side s
     const tcphs_side_state *self = &conn->side[side];
 
     if (self->isn_known && self->syn_seq == seg->seq) {
-        if (is_bare_syn(seg)) {
+        if (tcphs_is_bare_syn(seg)) {
             if (side == TCPHS_SIDE_CLIENT)
                 conn->syn_retransmissions++;
             rec->event = TCPHS_EVENT_SYN_RETRANSMISSION;
@@ -315,7 +289,7 @@ static void on_late_syn(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side s
             rec->event = TCPHS_EVENT_SYN_ACK_RETRANSMISSION;
         }
     } else {
-        rec->event = is_bare_syn(seg) ? TCPHS_EVENT_SYN : TCPHS_EVENT_SYN_ACK;
+        rec->event = tcphs_is_bare_syn(seg) ? TCPHS_EVENT_SYN : TCPHS_EVENT_SYN_ACK;
     }
 }
 
@@ -325,10 +299,10 @@ typedef void (*hs_handler)(tcphs_conn *, const tcphs_segment *, tcphs_side, tcph
 
 static void hs_start(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
-    if (is_bare_syn(seg) && side == TCPHS_SIDE_CLIENT) {
+    if (tcphs_is_bare_syn(seg) && side == TCPHS_SIDE_CLIENT) {
         on_client_syn(conn, seg, rec);
         conn->hs_state = TCPHS_HSS_SYN_SENT;
-    } else if (is_syn_ack(seg) && side == TCPHS_SIDE_SERVER) {
+    } else if (tcphs_is_syn_ack(seg) && side == TCPHS_SIDE_SERVER) {
         on_syn_ack(conn, seg, side, rec);
         conn->hs_state = TCPHS_HSS_SYN_RECEIVED;
     } else {
@@ -339,7 +313,7 @@ static void hs_start(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side
 
 static void hs_syn_sent(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
-    if (has_flag(seg, TCPHS_RST)) {
+    if (tcphs_has_flag(seg, TCPHS_RST)) {
         /* RFC 9293, 3.10.7.1: a closed port answers the SYN with RST. */
         if (side == TCPHS_SIDE_SERVER) {
             conn->hs_state = TCPHS_HSS_REFUSED;
@@ -347,21 +321,21 @@ static void hs_syn_sent(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side s
         }
         return;
     }
-    if (is_bare_syn(seg)) {
+    if (tcphs_is_bare_syn(seg)) {
         if (side == TCPHS_SIDE_CLIENT)
             on_client_syn(conn, seg, rec);
         else
             on_server_syn(conn, seg, rec);
         return;
     }
-    if (is_syn_ack(seg) && side == TCPHS_SIDE_SERVER) {
+    if (tcphs_is_syn_ack(seg) && side == TCPHS_SIDE_SERVER) {
         bool ack_ok = on_syn_ack(conn, seg, side, rec);
         if (rec->event == TCPHS_EVENT_SYN_ACK)
             conn->hs_state = ack_ok ? TCPHS_HSS_SYN_RECEIVED : TCPHS_HSS_INVALID;
         return;
     }
     /* The server carries on as if it had answered: its SYN-ACK was not captured. */
-    if (side == TCPHS_SIDE_SERVER && !has_flag(seg, TCPHS_SYN))
+    if (side == TCPHS_SIDE_SERVER && !tcphs_has_flag(seg, TCPHS_SYN))
         conn->hs_state = TCPHS_HSS_SYNACK_MISSING;
 }
 
@@ -374,26 +348,26 @@ static void hs_syn_sent(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side s
 static void hs_simultaneous(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
     tcphs_side_state *self = &conn->side[side];
-    tcphs_side_state *peer = &conn->side[peer_of(side)];
+    tcphs_side_state *peer = &conn->side[tcphs_other_side(side)];
 
-    if (has_flag(seg, TCPHS_RST)) {
+    if (tcphs_has_flag(seg, TCPHS_RST)) {
         conn->hs_state = TCPHS_HSS_ABORTED;
         rec->anomalies |= TCPHS_ANOMALY_ABORTED;
         return;
     }
-    if (is_bare_syn(seg)) {
+    if (tcphs_is_bare_syn(seg)) {
         if (side == TCPHS_SIDE_CLIENT)
             on_client_syn(conn, seg, rec);
         else
             on_server_syn(conn, seg, rec);
         return;
     }
-    if (is_syn_ack(seg)) {
+    if (tcphs_is_syn_ack(seg)) {
         if (!on_syn_ack(conn, seg, side, rec))
             conn->hs_state = TCPHS_HSS_INVALID;
         else if (rec->event == TCPHS_EVENT_SYN_ACK)
             peer->syn_acked = 1;
-    } else if (carries_ack(seg) && peer->synack_sent && !self->synack_sent && self->syn_acked) {
+    } else if (tcphs_carries_ack(seg) && peer->synack_sent && !self->synack_sent && self->syn_acked) {
         if (on_handshake_ack(conn, seg, side, rec))
             peer->syn_acked = 1;
         else
@@ -405,29 +379,29 @@ static void hs_simultaneous(tcphs_conn *conn, const tcphs_segment *seg, tcphs_si
 
 static void hs_syn_received(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
-    if (has_flag(seg, TCPHS_RST)) {
+    if (tcphs_has_flag(seg, TCPHS_RST)) {
         conn->hs_state = TCPHS_HSS_ABORTED;
         rec->anomalies |= TCPHS_ANOMALY_ABORTED;
         return;
     }
-    if (is_bare_syn(seg)) {
+    if (tcphs_is_bare_syn(seg)) {
         if (side == TCPHS_SIDE_CLIENT)
             on_client_syn(conn, seg, rec);
         return;
     }
-    if (is_syn_ack(seg)) {
+    if (tcphs_is_syn_ack(seg)) {
         if (side == TCPHS_SIDE_SERVER)
             on_syn_ack(conn, seg, side, rec);
         return;
     }
-    if (side == TCPHS_SIDE_CLIENT && carries_ack(seg))
+    if (side == TCPHS_SIDE_CLIENT && tcphs_carries_ack(seg))
         conn->hs_state = on_handshake_ack(conn, seg, side, rec) ? TCPHS_HSS_ESTABLISHED : TCPHS_HSS_INVALID;
 }
 
 /* Settled states: the verdict is final; only late SYNs are recognised. */
 static void hs_settled(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side, tcphs_record *rec)
 {
-    if (!has_flag(seg, TCPHS_RST) && has_flag(seg, TCPHS_SYN))
+    if (!tcphs_has_flag(seg, TCPHS_RST) && tcphs_has_flag(seg, TCPHS_SYN))
         on_late_syn(conn, seg, side, rec);
 }
 
@@ -466,9 +440,9 @@ static bool handshake_open(const tcphs_conn *conn)
  * acknowledged; a copy of it, or any later one, acknowledges it still. */
 static bool acknowledges_peer_fin(tcphs_conn *conn, const tcphs_segment *seg, tcphs_side side)
 {
-    tcphs_side_state *peer = &conn->side[peer_of(side)];
+    tcphs_side_state *peer = &conn->side[tcphs_other_side(side)];
 
-    if (!peer->fin_sent || !carries_ack(seg))
+    if (!peer->fin_sent || !tcphs_carries_ack(seg))
         return false;
     if (!tcphs_seq_ge(seg->ack, peer->fin_end))
         return false;
@@ -495,7 +469,7 @@ static void on_rst(tcphs_conn *conn, tcphs_side side, tcphs_record *rec)
 static void on_fin(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
 {
     tcphs_side_state *self = &conn->side[side];
-    const tcphs_side_state *peer = &conn->side[peer_of(side)];
+    const tcphs_side_state *peer = &conn->side[tcphs_other_side(side)];
 
     if (conn->rst_seen)
         rec->anomalies |= TCPHS_ANOMALY_FIN_AFTER_RST;
@@ -507,7 +481,7 @@ static void on_fin(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, 
         rec->event = TCPHS_EVENT_FIN;
     } else {
         rec->event = TCPHS_EVENT_PEER_FIN;
-        if (!self->fin_sent && (!carries_ack(seg) || tcphs_seq_lt(seg->ack, peer->fin_end)))
+        if (!self->fin_sent && (!tcphs_carries_ack(seg) || tcphs_seq_lt(seg->ack, peer->fin_end)))
             conn->simultaneous_close = 1;
         if (conn->simultaneous_close)
             rec->known |= TCPHS_KNOWN_SIMULTANEOUS_CLOSE;
@@ -516,6 +490,9 @@ static void on_fin(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, 
         self->fin_sent = 1;
         /* A FIN occupies one sequence number after the segment's data. */
         self->fin_end = seg->seq + seg->len + 1;
+    } else if (self->fin_end == seg->seq + seg->len + 1) {
+        /* RFC 9293, 3.8.1: an unacknowledged FIN is retransmitted like data. */
+        rec->known |= TCPHS_KNOWN_FIN_REPEATED;
     }
 }
 
@@ -531,7 +508,7 @@ static void classify_plain(tcphs_conn *conn, tcphs_side side, const tcphs_segmen
         rec->event = TCPHS_EVENT_DATA;
     } else if (acks_peer_fin) {
         rec->event = TCPHS_EVENT_FIN_ACK;
-    } else if (has_flag(seg, TCPHS_ACK)) {
+    } else if (tcphs_has_flag(seg, TCPHS_ACK)) {
         rec->event = TCPHS_EVENT_ACK;
     } else {
         rec->event = TCPHS_EVENT_OTHER;
@@ -546,9 +523,9 @@ static void classify_lifecycle(tcphs_conn *conn, tcphs_side side, const tcphs_se
 
     if (rec->event != TCPHS_EVENT_NONE)
         return;   /* the handshake machine already named it */
-    if (has_flag(seg, TCPHS_RST))
+    if (tcphs_has_flag(seg, TCPHS_RST))
         on_rst(conn, side, rec);
-    else if (has_flag(seg, TCPHS_FIN))
+    else if (tcphs_has_flag(seg, TCPHS_FIN))
         on_fin(conn, side, seg, rec);
     else
         classify_plain(conn, side, seg, rec, acks_peer_fin);
@@ -568,11 +545,11 @@ static bool is_handshake_event(uint8_t event)
     }
 }
 
-/* tcphs-fields.md, tcphs.phase: reset for a RST; teardown from the first FIN
+/* docs/fields.md, tcphs.phase: reset for a RST; teardown from the first FIN
  * on (and after a RST); handshake for SYNs, SYN-ACKs and the completing ACK. */
 static tcphs_phase phase_of(const tcphs_conn *conn, const tcphs_segment *seg, const tcphs_record *rec)
 {
-    if (has_flag(seg, TCPHS_RST))
+    if (tcphs_has_flag(seg, TCPHS_RST))
         return TCPHS_PHASE_RESET;
     if (conn->fin_seen)
         return TCPHS_PHASE_TEARDOWN;
@@ -645,9 +622,9 @@ static int wscale_offer(const tcphs_offer *offer)
 static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
 {
     if (tcphs_segment_has(seg, TCPHS_HAVE_WINDOW))
-        rec->wscale = tcphs_wscale_for(has_flag(seg, TCPHS_SYN), side == TCPHS_SIDE_SERVER,
+        rec->wscale = tcphs_wscale_for(tcphs_has_flag(seg, TCPHS_SYN), side == TCPHS_SIDE_SERVER,
                                        wscale_offer(&conn->offer[side]),
-                                       wscale_offer(&conn->offer[peer_of(side)]));
+                                       wscale_offer(&conn->offer[tcphs_other_side(side)]));
     if (!conn->transfer && (conn->transfer = calloc(1, sizeof(*conn->transfer))) == NULL)
         return;    /* out of memory: no transfer answers rather than wrong ones */
     rec->xfer = tcphs_transfer_update(conn->transfer, side, seg);
@@ -671,15 +648,15 @@ bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record 
     rec->conn = conn;
     rec->from = side;
     rec->seq = seg->seq;
-    rec->ack = carries_ack(seg) ? seg->ack : 0;
+    rec->ack = tcphs_carries_ack(seg) ? seg->ack : 0;
     rec->len = seg->len;
     rec->flags = seg->flags;
     rec->window = seg->window;
     if (conn->role_guessed)
         rec->known |= TCPHS_KNOWN_ROLE_GUESSED;
 
-    if (seg->len > 0 && !has_flag(seg, TCPHS_SYN) && handshake_open(conn) &&
-        !(side == TCPHS_SIDE_CLIENT && conn->hs_state == TCPHS_HSS_SYN_RECEIVED && carries_ack(seg)))
+    if (seg->len > 0 && !tcphs_has_flag(seg, TCPHS_SYN) && handshake_open(conn) &&
+        !(side == TCPHS_SIDE_CLIENT && conn->hs_state == TCPHS_HSS_SYN_RECEIVED && tcphs_carries_ack(seg)))
         rec->anomalies |= TCPHS_ANOMALY_DATA_BEFORE_HS;
 
     hs_handlers[conn->hs_state](conn, seg, side, rec);

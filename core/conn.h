@@ -42,7 +42,8 @@ enum {
     TCPHS_KNOWN_ACK_CHECK          = 1u << 3,  /* ack_ok is meaningful */
     TCPHS_KNOWN_ROLE_GUESSED       = 1u << 4,
     TCPHS_KNOWN_AFTER_BOTH_FINS    = 1u << 5,  /* both sides had sent FIN before this segment */
-    TCPHS_KNOWN_SIMULTANEOUS_CLOSE = 1u << 6   /* this peer FIN crossed the first FIN */
+    TCPHS_KNOWN_SIMULTANEOUS_CLOSE = 1u << 6,  /* this peer FIN crossed the first FIN */
+    TCPHS_KNOWN_FIN_REPEATED       = 1u << 7   /* this FIN is one its sender already sent (same sequence number) */
 };
 
 typedef struct tcphs_conn tcphs_conn;

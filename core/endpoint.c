@@ -5,7 +5,7 @@
  * sender) and a delivery handler (what receiving it does to the receiver),
  * as Suricata's stream-tcp.c has one handler per state.  The transitions are
  * RFC 9293's: figure 5 (3.3.2) and the event processing of 3.10; the
- * choices a capture forces are tcphs-fields.md's, "Endpoint states":
+ * choices a capture forces are docs/fields.md's, "Endpoint states":
  *
  *   - a server is LISTEN until it answers a SYN (a passive OPEN is
  *     invisible; a SYN addressed to an endpoint is the first evidence);
@@ -24,36 +24,11 @@
 
 /* ---- segment facts ---------------------------------------------------------- */
 
-static bool has_flag(const tcphs_segment *seg, uint16_t flag)
-{
-    return (seg->flags & flag) != 0;
-}
-
-static bool is_bare_syn(const tcphs_segment *seg)
-{
-    return (seg->flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_RST)) == TCPHS_SYN;
-}
-
-static bool is_syn_ack(const tcphs_segment *seg)
-{
-    return (seg->flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_RST)) == (TCPHS_SYN | TCPHS_ACK);
-}
-
-/* The acknowledgment field counts only with the ACK flag (RFC 9293, 3.1). */
-static bool carries_ack(const tcphs_segment *seg)
-{
-    return has_flag(seg, TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK);
-}
-
 /* RFC 9293, 3.4: the sequence space a segment occupies; SYN and FIN count one each. */
 static uint32_t segment_end(const tcphs_segment *seg)
 {
-    return seg->seq + seg->len + (has_flag(seg, TCPHS_SYN) ? 1u : 0u) + (has_flag(seg, TCPHS_FIN) ? 1u : 0u);
-}
-
-static tcphs_side other_side(tcphs_side side)
-{
-    return side == TCPHS_SIDE_CLIENT ? TCPHS_SIDE_SERVER : TCPHS_SIDE_CLIENT;
+    return seg->seq + seg->len + (tcphs_has_flag(seg, TCPHS_SYN) ? 1u : 0u) +
+           (tcphs_has_flag(seg, TCPHS_FIN) ? 1u : 0u);
 }
 
 bool tcphs_state_synchronized(tcphs_state state)
@@ -68,7 +43,7 @@ bool tcphs_state_synchronized(tcphs_state state)
  * Without the endpoint's ISN (not captured) it cannot be checked: accepted. */
 static bool acknowledges_syn(const tcphs_tcb *tcb, const tcphs_segment *seg)
 {
-    if (!carries_ack(seg))
+    if (!tcphs_carries_ack(seg))
         return false;
     if (!(tcb->known & TCPHS_TCB_ISN))
         return true;
@@ -79,7 +54,7 @@ static bool acknowledges_syn(const tcphs_tcb *tcb, const tcphs_segment *seg)
  * acknowledged". */
 static bool acknowledges_fin(const tcphs_tcb *tcb, const tcphs_segment *seg)
 {
-    return (tcb->known & TCPHS_TCB_FIN_SENT) && carries_ack(seg) && tcphs_seq_ge(seg->ack, tcb->fin_end);
+    return (tcb->known & TCPHS_TCB_FIN_SENT) && tcphs_carries_ack(seg) && tcphs_seq_ge(seg->ack, tcb->fin_end);
 }
 
 /* ---- handlers ------------------------------------------------------------------ */
@@ -101,7 +76,7 @@ static const tcphs_tcb *own(const step *st)
 
 static const tcphs_tcb *peer(const step *st)
 {
-    return &st->eps->tcb[other_side(st->self)];
+    return &st->eps->tcb[tcphs_other_side(st->self)];
 }
 
 /* A segment with ACK and without SYN comes from a synchronized endpoint
@@ -114,10 +89,10 @@ static tcphs_state synchronized_by_evidence(const step *st, tcphs_state otherwis
     const tcphs_segment *seg = st->seg;
     bool got_peer_fin;
 
-    if (!carries_ack(seg) || has_flag(seg, TCPHS_SYN))
+    if (!tcphs_carries_ack(seg) || tcphs_has_flag(seg, TCPHS_SYN))
         return otherwise;
     got_peer_fin = (own(st)->known & TCPHS_TCB_ACKED_PEER_FIN) || acknowledges_fin(peer(st), seg);
-    if (has_flag(seg, TCPHS_FIN))
+    if (tcphs_has_flag(seg, TCPHS_FIN))
         return got_peer_fin ? TCPHS_STATE_LAST_ACK : TCPHS_STATE_FIN_WAIT_1;
     return got_peer_fin ? TCPHS_STATE_CLOSE_WAIT : TCPHS_STATE_ESTABLISHED;
 }
@@ -126,7 +101,7 @@ static tcphs_state synchronized_by_evidence(const step *st, tcphs_state otherwis
 
 static tcphs_state send_unknown(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
     return synchronized_by_evidence(st, TCPHS_STATE_UNKNOWN);
 }
@@ -136,7 +111,7 @@ static tcphs_state send_unknown(const step *st)
  * RST and stays CLOSED. */
 static tcphs_state send_closed(const step *st)
 {
-    if (is_bare_syn(st->seg))
+    if (tcphs_is_bare_syn(st->seg))
         return TCPHS_STATE_SYN_SENT;
     return TCPHS_STATE_CLOSED;
 }
@@ -149,11 +124,11 @@ static tcphs_state send_listen(const step *st)
 {
     const tcphs_segment *seg = st->seg;
 
-    if (has_flag(seg, TCPHS_RST))
+    if (tcphs_has_flag(seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    if (is_syn_ack(seg))
+    if (tcphs_is_syn_ack(seg))
         return TCPHS_STATE_SYN_RECEIVED;
-    if (is_bare_syn(seg))
+    if (tcphs_is_bare_syn(seg))
         return peer(st)->state == TCPHS_STATE_SYN_SENT ? TCPHS_STATE_SYN_RECEIVED : TCPHS_STATE_SYN_SENT;
     /* Its SYN-ACK was not captured. */
     return synchronized_by_evidence(st, TCPHS_STATE_LISTEN);
@@ -165,9 +140,9 @@ static tcphs_state send_syn_sent(const step *st)
 {
     const tcphs_segment *seg = st->seg;
 
-    if (has_flag(seg, TCPHS_RST))
+    if (tcphs_has_flag(seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    if (is_syn_ack(seg))
+    if (tcphs_is_syn_ack(seg))
         return TCPHS_STATE_SYN_RECEIVED;
     return synchronized_by_evidence(st, TCPHS_STATE_SYN_SENT);
 }
@@ -175,9 +150,9 @@ static tcphs_state send_syn_sent(const step *st)
 /* RFC 9293, 3.10.4: CLOSE in SYN-RECEIVED sends a FIN and enters FIN-WAIT-1. */
 static tcphs_state send_syn_received(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    if (has_flag(st->seg, TCPHS_FIN))
+    if (tcphs_has_flag(st->seg, TCPHS_FIN))
         return TCPHS_STATE_FIN_WAIT_1;
     return TCPHS_STATE_SYN_RECEIVED;
 }
@@ -185,9 +160,9 @@ static tcphs_state send_syn_received(const step *st)
 /* RFC 9293, 3.10.4: CLOSE in ESTABLISHED sends a FIN: FIN-WAIT-1 (the active close). */
 static tcphs_state send_established(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    if (has_flag(st->seg, TCPHS_FIN))
+    if (tcphs_has_flag(st->seg, TCPHS_FIN))
         return TCPHS_STATE_FIN_WAIT_1;
     return TCPHS_STATE_ESTABLISHED;
 }
@@ -201,9 +176,9 @@ static tcphs_state send_close_wait(const step *st)
 {
     const tcphs_segment *seg = st->seg;
 
-    if (has_flag(seg, TCPHS_RST))
+    if (tcphs_has_flag(seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    if (!has_flag(seg, TCPHS_FIN))
+    if (!tcphs_has_flag(seg, TCPHS_FIN))
         return TCPHS_STATE_CLOSE_WAIT;
     if (!(own(st)->known & TCPHS_TCB_ACKED_PEER_FIN) && !acknowledges_fin(peer(st), seg))
         return TCPHS_STATE_CLOSING;
@@ -214,7 +189,7 @@ static tcphs_state send_close_wait(const step *st)
  * change nothing; a RST aborts (RFC 9293, 3.10.5, ABORT). */
 static tcphs_state send_closing_states(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
     return (tcphs_state)own(st)->state;
 }
@@ -224,9 +199,9 @@ static tcphs_state send_closing_states(const step *st)
  * 3.6.1; RFC 6191). */
 static tcphs_state send_time_wait(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    if (is_bare_syn(st->seg))
+    if (tcphs_is_bare_syn(st->seg))
         return TCPHS_STATE_SYN_SENT;
     return TCPHS_STATE_TIME_WAIT;
 }
@@ -252,18 +227,18 @@ static const state_handler send_handlers[TCPHS_STATE_COUNT] = {
  * 3.10.7.4, first check); anything else shows nothing about it. */
 static tcphs_state deliver_unknown(const step *st)
 {
-    return has_flag(st->seg, TCPHS_RST) ? TCPHS_STATE_CLOSED : TCPHS_STATE_UNKNOWN;
+    return tcphs_has_flag(st->seg, TCPHS_RST) ? TCPHS_STATE_CLOSED : TCPHS_STATE_UNKNOWN;
 }
 
 /* A SYN to a CLOSED endpoint starts a new incarnation (port reuse): shown
  * LISTEN until it answers.  Anything else finds no connection. */
 static tcphs_state deliver_closed(const step *st)
 {
-    return is_bare_syn(st->seg) ? TCPHS_STATE_LISTEN : TCPHS_STATE_CLOSED;
+    return tcphs_is_bare_syn(st->seg) ? TCPHS_STATE_LISTEN : TCPHS_STATE_CLOSED;
 }
 
 /* RFC 9293, 3.10.7.2: LISTEN ignores a RST and answers an ACK with a RST;
- * a SYN leaves it LISTEN here until it answers (tcphs-fields.md). */
+ * a SYN leaves it LISTEN here until it answers (docs/fields.md). */
 static tcphs_state deliver_listen(const step *st)
 {
     (void)st;
@@ -277,11 +252,11 @@ static tcphs_state deliver_syn_sent(const step *st)
 {
     const tcphs_segment *seg = st->seg;
 
-    if (has_flag(seg, TCPHS_RST))
+    if (tcphs_has_flag(seg, TCPHS_RST))
         return acknowledges_syn(own(st), seg) ? TCPHS_STATE_CLOSED : TCPHS_STATE_SYN_SENT;
-    if (is_syn_ack(seg))
+    if (tcphs_is_syn_ack(seg))
         return acknowledges_syn(own(st), seg) ? TCPHS_STATE_ESTABLISHED : TCPHS_STATE_SYN_SENT;
-    if (is_bare_syn(seg))
+    if (tcphs_is_bare_syn(seg))
         return TCPHS_STATE_SYN_RECEIVED;
     return TCPHS_STATE_SYN_SENT;
 }
@@ -293,19 +268,19 @@ static tcphs_state deliver_syn_received(const step *st)
 {
     const tcphs_segment *seg = st->seg;
 
-    if (has_flag(seg, TCPHS_RST))
+    if (tcphs_has_flag(seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
     if (!acknowledges_syn(own(st), seg))
         return TCPHS_STATE_SYN_RECEIVED;
-    return has_flag(seg, TCPHS_FIN) ? TCPHS_STATE_CLOSE_WAIT : TCPHS_STATE_ESTABLISHED;
+    return tcphs_has_flag(seg, TCPHS_FIN) ? TCPHS_STATE_CLOSE_WAIT : TCPHS_STATE_ESTABLISHED;
 }
 
 /* RFC 9293, 3.10.7.4, eighth check: a FIN in ESTABLISHED: CLOSE-WAIT (the passive close). */
 static tcphs_state deliver_established(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    return has_flag(st->seg, TCPHS_FIN) ? TCPHS_STATE_CLOSE_WAIT : TCPHS_STATE_ESTABLISHED;
+    return tcphs_has_flag(st->seg, TCPHS_FIN) ? TCPHS_STATE_CLOSE_WAIT : TCPHS_STATE_ESTABLISHED;
 }
 
 /* RFC 9293, 3.10.7.4: the ACK of our FIN takes FIN-WAIT-1 to FIN-WAIT-2
@@ -316,30 +291,30 @@ static tcphs_state deliver_fin_wait_1(const step *st)
     const tcphs_segment *seg = st->seg;
     bool fin_acked = acknowledges_fin(own(st), seg);
 
-    if (has_flag(seg, TCPHS_RST))
+    if (tcphs_has_flag(seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    if (has_flag(seg, TCPHS_FIN))
+    if (tcphs_has_flag(seg, TCPHS_FIN))
         return fin_acked ? TCPHS_STATE_TIME_WAIT : TCPHS_STATE_CLOSING;
     return fin_acked ? TCPHS_STATE_FIN_WAIT_2 : TCPHS_STATE_FIN_WAIT_1;
 }
 
 static tcphs_state deliver_fin_wait_2(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    return has_flag(st->seg, TCPHS_FIN) ? TCPHS_STATE_TIME_WAIT : TCPHS_STATE_FIN_WAIT_2;
+    return tcphs_has_flag(st->seg, TCPHS_FIN) ? TCPHS_STATE_TIME_WAIT : TCPHS_STATE_FIN_WAIT_2;
 }
 
 /* CLOSE-WAIT waits for its own CLOSE; a retransmitted FIN changes nothing. */
 static tcphs_state deliver_close_wait(const step *st)
 {
-    return has_flag(st->seg, TCPHS_RST) ? TCPHS_STATE_CLOSED : TCPHS_STATE_CLOSE_WAIT;
+    return tcphs_has_flag(st->seg, TCPHS_RST) ? TCPHS_STATE_CLOSED : TCPHS_STATE_CLOSE_WAIT;
 }
 
 /* RFC 9293, 3.10.7.4: CLOSING enters TIME-WAIT on the ACK of its FIN. */
 static tcphs_state deliver_closing(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
     return acknowledges_fin(own(st), st->seg) ? TCPHS_STATE_TIME_WAIT : TCPHS_STATE_CLOSING;
 }
@@ -347,7 +322,7 @@ static tcphs_state deliver_closing(const step *st)
 /* RFC 9293, 3.10.7.4: LAST-ACK is CLOSED once its FIN is acknowledged. */
 static tcphs_state deliver_last_ack(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
     return acknowledges_fin(own(st), st->seg) ? TCPHS_STATE_CLOSED : TCPHS_STATE_LAST_ACK;
 }
@@ -358,9 +333,9 @@ static tcphs_state deliver_last_ack(const step *st)
  * answered.  The peer's retransmitted FIN leaves it in TIME-WAIT. */
 static tcphs_state deliver_time_wait(const step *st)
 {
-    if (has_flag(st->seg, TCPHS_RST))
+    if (tcphs_has_flag(st->seg, TCPHS_RST))
         return TCPHS_STATE_CLOSED;
-    return is_bare_syn(st->seg) ? TCPHS_STATE_LISTEN : TCPHS_STATE_TIME_WAIT;
+    return tcphs_is_bare_syn(st->seg) ? TCPHS_STATE_LISTEN : TCPHS_STATE_TIME_WAIT;
 }
 
 static const state_handler deliver_handlers[TCPHS_STATE_COUNT] = {
@@ -392,12 +367,12 @@ void tcphs_endpoints_init(tcphs_endpoints *eps)
  * a SYN-ACK from a LISTEN endpoint to a SYN-SENT one. */
 static void infer_from_opening(tcphs_tcb *sender, tcphs_tcb *receiver, const tcphs_segment *seg)
 {
-    if (is_bare_syn(seg)) {
+    if (tcphs_is_bare_syn(seg)) {
         if (sender->state == TCPHS_STATE_UNKNOWN)
             sender->state = TCPHS_STATE_CLOSED;
         if (receiver->state == TCPHS_STATE_UNKNOWN)
             receiver->state = TCPHS_STATE_LISTEN;
-    } else if (is_syn_ack(seg)) {
+    } else if (tcphs_is_syn_ack(seg)) {
         if (sender->state == TCPHS_STATE_UNKNOWN)
             sender->state = TCPHS_STATE_LISTEN;
         if (receiver->state == TCPHS_STATE_UNKNOWN)
@@ -411,7 +386,7 @@ static void note_sent(tcphs_tcb *sender, const tcphs_tcb *receiver, const tcphs_
 {
     uint32_t end = segment_end(seg);
 
-    if (has_flag(seg, TCPHS_SYN) && !has_flag(seg, TCPHS_RST)) {
+    if (tcphs_has_flag(seg, TCPHS_SYN) && !tcphs_has_flag(seg, TCPHS_RST)) {
         sender->isn = seg->seq;
         sender->known |= TCPHS_TCB_ISN;
     }
@@ -419,7 +394,7 @@ static void note_sent(tcphs_tcb *sender, const tcphs_tcb *receiver, const tcphs_
         sender->snd_nxt = end;
         sender->known |= TCPHS_TCB_SENT;
     }
-    if (has_flag(seg, TCPHS_FIN) && !has_flag(seg, TCPHS_RST) && !(sender->known & TCPHS_TCB_FIN_SENT)) {
+    if (tcphs_has_flag(seg, TCPHS_FIN) && !tcphs_has_flag(seg, TCPHS_RST) && !(sender->known & TCPHS_TCB_FIN_SENT)) {
         sender->fin_end = end;
         sender->known |= TCPHS_TCB_FIN_SENT;
     }
@@ -436,7 +411,7 @@ static tcphs_state_pair current_pair(const tcphs_endpoints *eps)
 void tcphs_endpoints_update(tcphs_endpoints *eps, const tcphs_segment *seg, tcphs_side sender,
                             tcphs_state_pair *before, tcphs_state_pair *after)
 {
-    tcphs_side receiver = other_side(sender);
+    tcphs_side receiver = tcphs_other_side(sender);
     tcphs_tcb *s = &eps->tcb[sender];
     tcphs_tcb *r = &eps->tcb[receiver];
     step st = { eps, seg, sender };

@@ -4,7 +4,7 @@
  * model is the table a textbook prints beside a time-sequence diagram
  * (RFC 9293, 3.3.2, figure 5; 3.5 figures 6-8; 3.6 figures 12-13): the
  * sender changes state when it sends a segment, the receiver when the
- * segment is delivered.  tcphs-fields.md, "Endpoint states", is the
+ * segment is delivered.  docs/fields.md, "Endpoint states", is the
  * contract; endpoint.c has one send handler and one delivery handler per
  * state, in the manner of Suricata's stream-tcp.c.
  *

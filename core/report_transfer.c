@@ -153,8 +153,12 @@ static void write_segment_table(FILE *out, const tcphs_lab *lab, tcphs_side s)
     const tcphs_lab_side *side = &lab->side[s];
     uint32_t spelled = 0;
 
-    fprintf(out, "The first %" PRIu32 " payload segments of the %s (%s, the side that sent the most):\n\n",
-            side->payload_count, tcphs_side_name(s), arrow(s));
+    if (side->payload_count == 1)
+        fprintf(out, "The only payload segment of the %s (%s, the side that sent the most):\n\n",
+                tcphs_side_name(s), arrow(s));
+    else
+        fprintf(out, "The first %" PRIu32 " payload segments of the %s (%s, the side that sent the most):\n\n",
+                side->payload_count, tcphs_side_name(s), arrow(s));
     fprintf(out, "| # | Frame | Seq (raw) | Seq (rel) | Length | Sent at (s) | Acked in | ACK at (s) "
                  "| SampleRTT (s) | EstimatedRTT after (s) |\n");
     fprintf(out, "|---|---|---|---|---|---|---|---|---|---|\n");
@@ -351,7 +355,7 @@ void tcphs_write_lab_transfer(FILE *out, const tcphs_lab *lab)
     fprintf(out, "### Data transfer: the lab's questions\n\n");
     write_first_payloads(out, lab);
     write_segment_table(out, lab, sender);
-    write_window(out, lab, sender == TCPHS_SIDE_CLIENT ? TCPHS_SIDE_SERVER : TCPHS_SIDE_CLIENT);
+    write_window(out, lab, tcphs_other_side(sender));
     write_retransmissions(out, lab);
     write_ack_coverage(out, lab);
     write_throughput(out, lab);

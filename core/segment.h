@@ -90,6 +90,28 @@ static inline bool tcphs_segment_has(const tcphs_segment *seg, uint32_t what)
     return (seg->have & what) == what;
 }
 
+static inline bool tcphs_has_flag(const tcphs_segment *seg, uint16_t flag)
+{
+    return (seg->flags & flag) != 0;
+}
+
+/* A SYN without ACK: the opening segment (RFC 9293, 3.5). */
+static inline bool tcphs_is_bare_syn(const tcphs_segment *seg)
+{
+    return (seg->flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_RST)) == TCPHS_SYN;
+}
+
+static inline bool tcphs_is_syn_ack(const tcphs_segment *seg)
+{
+    return (seg->flags & (TCPHS_SYN | TCPHS_ACK | TCPHS_RST)) == (TCPHS_SYN | TCPHS_ACK);
+}
+
+/* The acknowledgment field counts only with the ACK flag (RFC 9293, 3.1). */
+static inline bool tcphs_carries_ack(const tcphs_segment *seg)
+{
+    return tcphs_has_flag(seg, TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK);
+}
+
 /* RFC 9293, 3.4: sequence numbers compare modulo 2^32. */
 static inline bool tcphs_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static inline bool tcphs_seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }

@@ -261,11 +261,23 @@ static void note_keep_alive_ack(tcphs_strbuf *out, const note_ctx *ctx)
     tcphs_strbuf_appendf(out, " still names the next byte it expects; the connection is alive");
 }
 
+/* The same FIN again: its first copy was lost or not acknowledged in time. */
+static void note_fin_repeated(tcphs_strbuf *out, const note_ctx *ctx)
+{
+    tcphs_strbuf_appendf(out, "%s %s sends its FIN at ", ctx->who, ctx->who_ep);
+    put_seq(out, ctx, ctx->rec->seq + ctx->rec->len);
+    tcphs_strbuf_appendf(out, " again (a retransmission or a duplicate of the same FIN): not a new close");
+}
+
 static void note_fin(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
     uint32_t fin_seq = rec->seq + rec->len;
 
+    if (rec->known & TCPHS_KNOWN_FIN_REPEATED) {
+        note_fin_repeated(out, ctx);
+        return;
+    }
     tcphs_strbuf_appendf(out, "%s %s starts the close (active close) with FIN", ctx->who, ctx->who_ep);
     if (rec->len > 0)
         tcphs_strbuf_appendf(out, " after %u bytes of data", rec->len);
@@ -281,6 +293,10 @@ static void note_peer_fin(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
+    if (rec->known & TCPHS_KNOWN_FIN_REPEATED) {
+        note_fin_repeated(out, ctx);
+        return;
+    }
     tcphs_strbuf_appendf(out, "%s %s closes its side too (passive close) with FIN at ", ctx->who, ctx->who_ep);
     put_seq(out, ctx, rec->seq + rec->len);
     if (rec->known & TCPHS_KNOWN_SIMULTANEOUS_CLOSE)

@@ -1,4 +1,4 @@
-/* vocab.c: the fixed vocabularies of tcphs's text fields (tcphs-fields.md). */
+/* vocab.c: the fixed vocabularies of tcphs's text fields (docs/fields.md). */
 #include "vocab.h"
 
 #include <stddef.h>

@@ -41,6 +41,11 @@ typedef enum {
     TCPHS_SIDE_SERVER = 1
 } tcphs_side;
 
+static inline tcphs_side tcphs_other_side(tcphs_side side)
+{
+    return side == TCPHS_SIDE_CLIENT ? TCPHS_SIDE_SERVER : TCPHS_SIDE_CLIENT;
+}
+
 /* The handshake verdict, tcphs.handshake.state. */
 typedef enum {
     TCPHS_HS_NOT_SEEN = 0,       /* capture began after the handshake */

@@ -130,6 +130,10 @@ static void test_keep_alive_and_close_notes(void)
     CHECK_STR(note, "Client 192.168.1.10:1056 starts the close (active close) with FIN at relative seq 1; "
                     "the server acknowledges it with ack = seq + 1 = 2 (relative) "
                     "[client ESTABLISHED " TCPHS_ARROW " FIN-WAIT-1, server ESTABLISHED " TCPHS_ARROW " CLOSE-WAIT]");
+    /* The same FIN again (RFC 9293, 3.8.1): a retransmission, not a second close. */
+    note_of(&conn, lab_segment(true, TCPHS_FIN | TCPHS_ACK, 101, 901, 0), note, sizeof(note));
+    CHECK_STR(note, "Client 192.168.1.10:1056 sends its FIN at relative seq 1 again "
+                    "(a retransmission or a duplicate of the same FIN): not a new close");
     note_of(&conn, lab_segment(false, TCPHS_FIN | TCPHS_ACK, 901, 102, 0), note, sizeof(note));
     CHECK_STR(note, "Server 192.168.1.11:23 closes its side too (passive close) with FIN at relative seq 1; "
                     "relative ack 2 acknowledges the client's FIN "
