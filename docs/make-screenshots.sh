@@ -6,21 +6,30 @@
 #
 # BUILD_DIR is the plugin's build tree (default: build/ next to docs/); its
 # plugins/<major.minor>/epan/tcphs.so is loaded, nothing is installed.  The
-# PNGs are written to --out (default: this docs/ folder):
+# PNGs are written to --out (default: this docs/ folder).  Wireshark runs with
+# the lab profile docs/profile-tcphs (its columns Phase, Event, Client state,
+# Server state, Note and its coloring rules):
 #
-#   wireshark-handshake.png   client-close.pcap, the SYN-ACK selected, the
-#                             Phase/Event/Note custom columns, the Handshake
-#                             Analysis tree expanded (ISNs, ack check, note,
-#                             Connection subtree)
-#   wireshark-keepalive.png   keepalive.pcap filtered on tcphs.event
-#                             contains "keep-alive", a keep-alive selected
-#   wireshark-statistics.png  Statistics > TCP Handshake Analysis on 24 of the
-#                             test captures merged into one (25 connections)
+#   wireshark-handshake.png   client-close.pcap, the SYN-ACK selected; the
+#                             Handshake Analysis tree open (state changes,
+#                             note, RTT) with the Connection subtree's
+#                             Handshake, Options and Links groups open
+#   wireshark-teardown.png    client-close.pcap, the peer's FIN selected:
+#                             both state changes, the Close and Links groups,
+#                             the related-packet marks in the packet list
+#   wireshark-keepalive.png   all of keepalive.pcap in the profile's colours,
+#                             a keep-alive ACK selected
+#   wireshark-transfer.png    transfer.pcap, a data segment selected:
+#                             Acknowledged in, RTT sample, RFC 6298 estimator,
+#                             the Counters group (throughputs)
+#   wireshark-statistics.png  Statistics > TCP Handshake Analysis on 28
+#                             captures merged into one (29 connections; the
+#                             script says how many it merged), Segments closed
 #
 # It installs nothing: it checks for the programs it drives and names the
 # Debian packages that provide them.  Each screenshot gets a fresh private
-# profile (custom columns, window size, pane sizes) and a fresh Wireshark
-# process; as root, Wireshark runs as the unprivileged user nobody, because
+# HOME (the lab profile, window size, pane and column sizes) and a fresh
+# Wireshark process; as root, Wireshark runs as the unprivileged user nobody, because
 # Wireshark ignores WIRESHARK_PLUGIN_DIR for root.  A small window manager
 # (openbox) runs on the virtual display so that windows have title bars and
 # keyboard focus works as on a desktop.  --keep leaves the scratch folder
@@ -37,7 +46,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --out) out=$2; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "make-screenshots: unknown option $1" >&2; exit 2 ;;
         *) build=$1; shift ;;
     esac
@@ -124,50 +133,59 @@ if [ -n "$system_dir" ]; then
     done
 fi
 
-cp "$captures/client-close.pcap" "$captures/keepalive.pcap" "$work/files/"
+cp "$captures/client-close.pcap" "$captures/keepalive.pcap" "$captures/transfer.pcap" "$work/files/"
 
-# A capture with many connections for the statistics: the recorded captures
-# as they are, and the crafted ones (all stamped 2024-03-14) moved in time to
-# start with the recorded ones, so that rates and burst times stay readable.
+# A capture with many connections for the statistics, with initial RTTs of
+# three sizes: the loopback recordings (tens of microseconds), the crafted
+# captures (31.5 ms, split-handshake.pcap 63 ms; all stamped 2024-03-14) and
+# the delay-line recordings (40 ms, recorded on another day).  Each group is
+# moved in time as a block to start with the loopback recordings, so that
+# rates and burst times stay readable; within a group the files keep their
+# own times.
 recorded=(client-close server-close refused abort-client abort-server keepalive ipv6
           simultaneous-close half-close rst-closed-socket)
 crafted=(syn-lost-once syn-unanswered synack-bad-ack handshake-bad-ack simultaneous-open
          midstream starts-at-synack data-before-handshake rst-after-data fin-retransmission
-         port-reuse syn-icmp-rejected icmpv6-error vlan)
+         port-reuse syn-icmp-rejected icmpv6-error vlan split-handshake tfo-accepted)
+delayline=(transfer transfer-loss)
 start_of() { capinfos -a -T -r -S "$1" | cut -f2; }
+earliest() {    # earliest NAME...: the earliest start of those captures
+    local first="" name s
+    for name in "$@"; do
+        [ -f "$captures/$name.pcap" ] || continue
+        s=$(start_of "$captures/$name.pcap")
+        if [ -z "$first" ] || awk -v a="$s" -v b="$first" 'BEGIN { exit !(a < b) }'; then
+            first=$s
+        fi
+    done
+    printf '%s\n' "${first:-0}"
+}
 parts=()
-recorded_start=""
-for name in "${recorded[@]}"; do
-    [ -f "$captures/$name.pcap" ] || { say "skipping missing $name.pcap"; continue; }
-    parts+=("$captures/$name.pcap")
-    s=$(start_of "$captures/$name.pcap")
-    if [ -z "$recorded_start" ] || awk -v a="$s" -v b="$recorded_start" 'BEGIN { exit !(a < b) }'; then
-        recorded_start=$s
-    fi
-done
-crafted_start=""
-for name in "${crafted[@]}"; do
-    [ -f "$captures/$name.pcap" ] || continue
-    s=$(start_of "$captures/$name.pcap")
-    if [ -z "$crafted_start" ] || awk -v a="$s" -v b="$crafted_start" 'BEGIN { exit !(a < b) }'; then
-        crafted_start=$s
-    fi
-done
-shift_by=$(awk -v a="${recorded_start:-0}" -v b="${crafted_start:-0}" 'BEGIN { printf "%.6f", a - b }')
+merged_names=()
+reference=$(earliest "${recorded[@]}")
 mkdir -p "$work/shifted"
-for name in "${crafted[@]}"; do
-    [ -f "$captures/$name.pcap" ] || { say "skipping missing $name.pcap"; continue; }
-    editcap -t "$shift_by" "$captures/$name.pcap" "$work/shifted/$name.pcap"
-    parts+=("$work/shifted/$name.pcap")
-done
+add_group() {    # add_group NAME...: shift the group to $reference, add to parts
+    local shift_by name
+    shift_by=$(awk -v a="$reference" -v b="$(earliest "$@")" 'BEGIN { printf "%.6f", a - b }')
+    for name in "$@"; do
+        [ -f "$captures/$name.pcap" ] || { say "skipping missing $name.pcap"; continue; }
+        editcap -t "$shift_by" "$captures/$name.pcap" "$work/shifted/$name.pcap"
+        parts+=("$work/shifted/$name.pcap")
+        merged_names+=("$name")
+    done
+}
+add_group "${recorded[@]}"
+add_group "${crafted[@]}"
+add_group "${delayline[@]}"
 mergecap -F pcap -w "$work/files/handshake-mix.pcap" "${parts[@]}"
+say "handshake-mix.pcap: ${#parts[@]} captures merged (${merged_names[*]})"
 
 chmod -R a+rX "$work"
 
 # ---- the virtual display --------------------------------------------------------------------
 
 width=1600
-height=1100
+height=1200
 Xvfb -displayfd 3 -screen 0 "${width}x${height}x24" -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 100); do
@@ -187,39 +205,41 @@ kill -0 "$wm_pid" 2>/dev/null || die "openbox did not start: $(cat "$work/openbo
 
 # ---- Wireshark --------------------------------------------------------------------------------
 
-# new_home NAME UPPER_PANE: a private HOME with a Wireshark profile.
+# new_home NAME UPPER_PANE [INFO_WIDTH]: a private HOME whose Wireshark has
+# the lab profile docs/profile-tcphs as the profile "tcphs" (its columns,
+# coloring rules and note preference, as a reader gets them), plus what a
+# screenshot needs: no update check or minimap, fixed pane and column sizes.
 new_home() {
-    local home="$work/home-$1" upper=$2
+    local home="$work/home-$1" upper=$2 info=${3:-380}
     local conf="$home/.config/wireshark"
-    mkdir -p "$conf"
-    # Custom columns as Wireshark 4.0 writes them: %Cus:FIELD:OCCURRENCE:R.
-    cat >"$conf/preferences" <<'EOF'
-# Written by docs/make-screenshots.sh
-gui.column.format:
-	"No.", "%m",
-	"Time", "%t",
-	"Source", "%s",
-	"Destination", "%d",
-	"Protocol", "%p",
-	"Phase", "%Cus:tcphs.phase:0:R",
-	"Event", "%Cus:tcphs.event:0:R",
-	"Info", "%i",
-	"Note", "%Cus:tcphs.note:0:R"
+    local profile="$conf/profiles/tcphs"
+    mkdir -p "$profile"
+    cp "$here/profile-tcphs/colorfilters" "$profile/colorfilters"
+    {
+        cat "$here/profile-tcphs/preferences"
+        cat <<'EOF'
+
+# Added by docs/make-screenshots.sh
 gui.layout_type: 2
 gui.packet_list_show_minimap: FALSE
+gui.packet_list_show_related: TRUE
 gui.ask_unsaved: FALSE
 gui.update.enabled: FALSE
 EOF
+    } >"$profile/preferences"
     cat >"$conf/recent_common" <<EOF
 gui.geometry_main_x: 0
 gui.geometry_main_y: 0
 gui.geometry_main_width: $width
 gui.geometry_main_height: $height
 gui.geometry_main_maximized: TRUE
+gui.last_used_profile: tcphs
 privs.warn_if_elevated: FALSE
 sys.warn_if_no_capture: FALSE
 EOF
-    cat >"$conf/recent" <<EOF
+    # The profile's own widths for the tcphs columns (they fit keep-alive-ack
+    # and SYN-RECEIVED); fixed ones for the rest, the Note takes what is left.
+    cat >"$profile/recent" <<EOF
 gui.byte_view_show: FALSE
 gui.packet_diagram_show: FALSE
 gui.geometry_main_upper_pane: $upper
@@ -229,10 +249,13 @@ column.width:
 	%s, 90,
 	%d, 90,
 	%p, 62,
-	"%Cus:tcphs.phase", 80,
-	"%Cus:tcphs.event", 125,
-	%i, 420,
-	"%Cus:tcphs.note", 585
+	%L, 55,
+	"%Cus:tcphs.phase", 90,
+	"%Cus:tcphs.event", 130,
+	"%Cus:tcphs.state.client", 115,
+	"%Cus:tcphs.state.server", 115,
+	%i, $info,
+	"%Cus:tcphs.note", 320
 EOF
     mkdir -p "$home/run"
     chmod -R a+rX "$home"
@@ -250,10 +273,10 @@ start_wireshark() {
     if [ "$(id -u)" = 0 ]; then
         setpriv --reuid=65534 --regid=65534 --clear-groups \
             env HOME="$home" XDG_RUNTIME_DIR="$home/run" WIRESHARK_PLUGIN_DIR="$work/plugins" \
-            wireshark "$@" >"$home.log" 2>&1 &
+            wireshark -C tcphs "$@" >"$home.log" 2>&1 &
     else
         env HOME="$home" XDG_RUNTIME_DIR="$home/run" WIRESHARK_PLUGIN_DIR="$work/plugins" \
-            wireshark "$@" >"$home.log" 2>&1 &
+            wireshark -C tcphs "$@" >"$home.log" 2>&1 &
     fi
     ws_pid=$!
 }
@@ -311,20 +334,44 @@ quit_wireshark() {
     ws_pid=""
 }
 
-# save_png SOURCE DEST: a small PNG (256 colours, no dithering: the text stays
-# sharp) without time stamps in it.
+# save_png SOURCE DEST [compact]: a small PNG (256 colours, no dithering: the
+# text stays sharp) without time stamps in it.  With "compact", the empty
+# rows under the last line of the packet details are left out: the picture
+# keeps the screen down to that line and the last 40 pixels (the pane's
+# scroll bar and the status bar), as a shorter window would show it.
 save_png() {
-    convert "$1" -strip -dither None -colors 256 -define png:exclude-chunks=date,time "PNG8:$2"
-    say "wrote $2 ($(du -k "$2" | cut -f1) KiB)"
+    local src=$1 box y h keep
+    if [ "${3:-}" = compact ]; then
+        # The bounding box of what is not white between the toolbars and the
+        # details pane's scroll bar.
+        box=$(convert "$1" -crop "$((width - 40))x$((height - 345))+20+300" +repage \
+              -fuzz 3% -format '%@' info:)
+        h=${box#*x}; h=${h%%+*}
+        y=${box##*+}
+        keep=$((300 + y + h + 12))
+        if [ "$keep" -lt $((height - 60)) ]; then
+            convert "$1" \( -clone 0 -crop "${width}x${keep}+0+0" \) \
+                \( -clone 0 -crop "${width}x40+0+$((height - 40))" \) \
+                -delete 0 +repage -append "$work/compact.png"
+            src="$work/compact.png"
+        fi
+    fi
+    convert "$src" -strip -dither None -colors 256 -define png:exclude-chunks=date,time "PNG8:$2"
+    say "wrote $2 ($(identify -format '%wx%h' "$2"), $(du -k "$2" | cut -f1) KiB)"
 }
 
-# expand_last_tree_item WIN KEY: focus the packet details pane, select its
-# last top-level item (Handshake Analysis, the post-dissector's tree, comes
-# last) and expand it: Right opens it, shift+Right opens all its subtrees.
-expand_last_tree_item() {
-    local win=$1 key=$2
+# tree_keys WIN KEY...: focus the packet details pane, select its last
+# top-level item (Handshake Analysis, the post-dissector's tree, comes last)
+# and press KEYs there, one by one.  In the tree Right opens the current item
+# (shift+Right all its subtrees), End goes to the last visible item, Down and
+# Up to the next and previous one; Wireshark remembers an opened subtree for
+# every packet, as a user's click would.
+tree_keys() {
+    local win=$1 key
+    shift
     xdotool windowactivate --sync "$win" >/dev/null 2>&1 || true
-    # Empty space at the bottom of the details pane: focuses it, selects nothing.
+    # Empty space at the bottom of the details pane (the tree is still
+    # collapsed): focuses it, selects nothing.
     xdotool mousemove $((width / 2)) $((height - 60)) click 1
     sleep 0.3
     # With no current item the first End only selects the first item.
@@ -332,47 +379,82 @@ expand_last_tree_item() {
     sleep 0.3
     xdotool key End
     sleep 0.3
-    xdotool key "$key"
-    sleep 0.5
+    for key in "$@"; do
+        xdotool key "$key"
+        sleep 0.4
+    done
     xdotool mousemove $((width - 5)) $((height - 5))    # no hover highlight
     sleep 0.5
 }
 
 settle() { sleep "${1:-3}"; }
 
+# main_shot NAME FILE UPPER_PANE INFO_WIDTH WIRESHARK-ARGS -- KEYS...: open
+# FILE in a fresh Wireshark, press KEYS in the details pane, save the
+# screen as $work/NAME.png.
+main_shot() {
+    local name=$1 file=$2 upper=$3 info=$4 title
+    shift 4
+    local args=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
+    shift
+    title="^$(basename "$file" | sed 's/\./\\./g')"
+    say "$name"
+    home=$(new_home "$name" "$upper" "$info")
+    start_wireshark "$home" -r "$work/files/$file" "${args[@]}"
+    win=$(wait_window "$title")
+    [ -n "$win" ] || die "no Wireshark window for $file: $(cat "$home.log")"
+    settle
+    check_no_surprise "$title\$"
+    tree_keys "$win" "$@"
+    import -window root "$work/$name.png"
+    check_no_surprise "$title\$"
+    quit_wireshark "$win"
+}
+
 # ---- 1: the handshake -------------------------------------------------------------------------
 
-say "wireshark-handshake.png"
-home=$(new_home handshake 215)
-start_wireshark "$home" -r "$work/files/client-close.pcap" -g 2
-win=$(wait_window '^client-close\.pcap')
-[ -n "$win" ] || die "no Wireshark window for client-close.pcap: $(cat "$home.log")"
-settle
-check_no_surprise '^client-close\.pcap$'
-expand_last_tree_item "$win" shift+Right
-import -window root "$work/handshake.png"
-check_no_surprise '^client-close\.pcap$'
-quit_wireshark "$win"
-save_png "$work/handshake.png" "$out/wireshark-handshake.png"
+# The SYN-ACK of client-close.pcap: the Handshake Analysis tree open, and in
+# it the Connection subtree with its Handshake and Links groups (Options,
+# the Connection subtree with its Handshake, Options and Links groups (Close
+# and Counters stay closed, their labels sum them up).  Keys: open the tree;
+# End: Connection, open it; three Down: its Handshake group, open it; End:
+# the Links group, open it; three Up: Options, open it.
+main_shot handshake client-close.pcap 235 380 -g 2 -- \
+    Right End Right Down Down Down Right End Right Up Up Up Right
+save_png "$work/handshake.png" "$out/wireshark-handshake.png" compact
 
-# ---- 2: keep-alives ---------------------------------------------------------------------------
+# ---- 2: the teardown --------------------------------------------------------------------------
 
-say "wireshark-keepalive.png"
-home=$(new_home keepalive 380)
-start_wireshark "$home" -r "$work/files/keepalive.pcap" -Y 'tcphs.event contains "keep-alive"' -g 8
-win=$(wait_window '^keepalive\.pcap')
-[ -n "$win" ] || die "no Wireshark window for keepalive.pcap: $(cat "$home.log")"
-settle
-check_no_surprise '^keepalive\.pcap$'
-expand_last_tree_item "$win" Right
-import -window root "$work/keepalive.png"
-check_no_surprise '^keepalive\.pcap$'
-quit_wireshark "$win"
-save_png "$work/keepalive.png" "$out/wireshark-keepalive.png"
+# The peer's FIN of client-close.pcap (frame 10): the state changes of both
+# sides, the Close and Links groups open, and the packet list's marks of
+# the frames the selected one refers to (tcphs.frame.*, tcphs.acked_in).
+# Keys: open the tree; End: Connection, open it; End: Links, open it; two
+# Up: the Close group, open it.
+main_shot teardown client-close.pcap 235 380 -g 10 -- \
+    Right End Right End Right Up Up Right
+save_png "$work/teardown.png" "$out/wireshark-teardown.png" compact
 
-# ---- 3: Statistics > TCP Handshake Analysis ---------------------------------------------------
+# ---- 3: keep-alives ---------------------------------------------------------------------------
 
-say "wireshark-statistics.png"
+# All of keepalive.pcap in the lab profile's colours, a keep-alive ACK
+# selected, the Handshake Analysis tree open one level.
+main_shot keepalive keepalive.pcap 505 380 -g 9 -- Right
+save_png "$work/keepalive.png" "$out/wireshark-keepalive.png" compact
+
+# ---- 4: data transfer -------------------------------------------------------------------------
+
+# A full-sized data segment of transfer.pcap (frame 8): Acknowledged in, the
+# RTT sample and the RFC 6298 estimator, the receive window in bytes; the
+# Counters group open for the throughputs.  Keys: open the tree; End:
+# Connection, open it; End: Links; Up: Counters, open it.
+main_shot transfer transfer.pcap 300 380 -g 8 -- \
+    Right End Right End Up Right
+save_png "$work/transfer.png" "$out/wireshark-transfer.png" compact
+
+# ---- 5: Statistics > TCP Handshake Analysis ---------------------------------------------------
+
+say "statistics"
 home=$(new_home statistics 300)
 start_wireshark "$home" -r "$work/files/handshake-mix.pcap"
 win=$(wait_window '^handshake-mix\.pcap')
@@ -397,14 +479,30 @@ if [ -z "$dlg" ]; then
         "stats_tree_register_plugin() there)"
 fi
 settle 2
-# Room for the whole tree; then sort by Count, largest first (two clicks on
-# the Count header, the second column).
-xdotool windowsize --sync "$dlg" 900 $((height - 220)) >/dev/null 2>&1 || true
-xdotool windowmove --sync "$dlg" 40 40 >/dev/null 2>&1 || true
+# Room for the whole Connections tree; sorted by Count, largest first (two
+# clicks on the Count header, the second column; the iRTT buckets keep their
+# order); the Segments tree (phases and events) is closed: a click on the
+# first row, then typing its name selects it, Left closes it.
+xdotool windowsize --sync "$dlg" 900 740 >/dev/null 2>&1 || true
+xdotool windowmove --sync "$dlg" 40 20 >/dev/null 2>&1 || true
 sleep 0.5
-xdotool mousemove --window "$dlg" 225 22 click 1
+xdotool mousemove --window "$dlg" 250 22 click 1
 sleep 0.5
-xdotool mousemove --window "$dlg" 225 22 click 1
+xdotool mousemove --window "$dlg" 250 22 click 1
+sleep 0.5
+# The Count column is sized to its numbers and cuts its title: drag the
+# border between Count and Average to the right.
+xdotool mousemove --window "$dlg" 272 22 mousedown 1
+sleep 0.2
+xdotool mousemove_relative 25 0
+sleep 0.2
+xdotool mouseup 1
+sleep 0.5
+xdotool mousemove --window "$dlg" 120 40 click 1
+sleep 0.5
+xdotool type --delay 100 Segments
+sleep 0.5
+xdotool key Left
 sleep 0.5
 xdotool mousemove $((width - 5)) $((height - 5))
 sleep 0.5
