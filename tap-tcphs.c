@@ -344,6 +344,8 @@ static tap_packet_status report_packet(void *tapdata, packet_info *pinfo, epan_d
     if (!rs) {
         rs = g_new(tcphs_report_stream, 1);
         tcphs_report_init(rs, rec->conn);
+        if (!tcphs_bool_pref("tcp", "analyze_sequence_numbers"))
+            tcphs_report_set_analysis_off(rs);
         g_hash_table_insert(tap->streams, (gpointer)rec->conn, rs);
         g_ptr_array_add(tap->order, rs);
     }

@@ -273,6 +273,21 @@ void tcphs_report_init(tcphs_report_stream *rs, const tcphs_conn *conn)
     tcphs_lab_init(&rs->lab, conn);
 }
 
+void tcphs_report_set_analysis_off(tcphs_report_stream *rs)
+{
+    rs->analysis_marks_off = true;
+}
+
+/* A count that comes from Wireshark's analysis marks. */
+static void write_marked_counts(FILE *out, const tcphs_report_stream *rs, const char *what, uint32_t client,
+                                uint32_t server)
+{
+    if (rs->analysis_marks_off)
+        fprintf(out, "| %s | unknown | unknown |\n", what);
+    else
+        fprintf(out, "| %s | %" PRIu32 " | %" PRIu32 " |\n", what, client, server);
+}
+
 static bool is_teardown_event(uint8_t event)
 {
     return event == TCPHS_EVENT_FIN || event == TCPHS_EVENT_PEER_FIN || event == TCPHS_EVENT_FIN_ACK ||
@@ -473,8 +488,13 @@ static void write_data_transfer(FILE *out, const tcphs_report_stream *rs)
     fprintf(out, "| Segments | %" PRIu32 " | %" PRIu32 " |\n", c->packets, s->packets);
     fprintf(out, "| Segments with data | %" PRIu32 " | %" PRIu32 " |\n", rs->data_segments[0], rs->data_segments[1]);
     fprintf(out, "| Payload bytes | %" PRIu64 " | %" PRIu64 " |\n", c->bytes, s->bytes);
-    fprintf(out, "| Keep-alives | %" PRIu32 " | %" PRIu32 " |\n", c->keep_alives, s->keep_alives);
-    fprintf(out, "| Retransmissions | %" PRIu32 " | %" PRIu32 " |\n\n", c->retransmissions, s->retransmissions);
+    write_marked_counts(out, rs, "Keep-alives", c->keep_alives, s->keep_alives);
+    write_marked_counts(out, rs, "Retransmissions", c->retransmissions, s->retransmissions);
+    if (rs->analysis_marks_off)
+        fprintf(out, "\nKeep-alives and retransmissions are Wireshark's tcp.analysis marks, and its TCP "
+                     "sequence analysis is off (tcp.analyze_sequence_numbers): they are unknown, and a "
+                     "keep-alive reads as an ACK.\n");
+    fprintf(out, "\n");
 }
 
 static void write_teardown(FILE *out, const tcphs_report_stream *rs)

@@ -38,9 +38,16 @@ typedef struct {
     uint32_t first_frame, last_frame;
     int64_t  first_rel_ns, last_rel_ns;
     tcphs_lab lab;                               /* the data-transfer section (report_transfer.h) */
+    bool analysis_marks_off;                     /* Wireshark's sequence analysis was off: no
+                                                    keep-alive or retransmission marks */
 } tcphs_report_stream;
 
 void tcphs_report_init(tcphs_report_stream *rs, const tcphs_conn *conn);
+
+/* Without Wireshark's TCP sequence analysis (tcp.analyze_sequence_numbers
+ * off) there are no tcp.analysis.* marks: the report then says the
+ * keep-alive and retransmission counts are unknown rather than 0. */
+void tcphs_report_set_analysis_off(tcphs_report_stream *rs);
 void tcphs_report_collect(tcphs_report_stream *rs, uint32_t frame, int64_t rel_ns, const tcphs_record *rec);
 
 /* A Markdown summary table of several streams (packets, bytes, duration). */

@@ -190,6 +190,27 @@ static void test_report_refused(void)
 }
 
 /* The snaplen hint: silent without cut headers, singular and plural. */
+/* Without Wireshark's sequence analysis there are no keep-alive or
+ * retransmission marks: the report says unknown, not 0. */
+static void test_report_without_analysis_marks(void)
+{
+    lab l;
+    capture_out c;
+    const char *text;
+
+    lab_run(&l);
+    text = report_text(&l, &c);
+    CHECK(strstr(text, "| Keep-alives | 0 | 0 |\n| Retransmissions | 0 | 0 |\n") != NULL);
+    CHECK(strstr(text, "unknown") == NULL);
+    free(c.text);
+    tcphs_report_set_analysis_off(&l.report);
+    text = report_text(&l, &c);
+    CHECK(strstr(text, "| Keep-alives | unknown | unknown |\n| Retransmissions | unknown | unknown |\n") != NULL);
+    CHECK(strstr(text, "its TCP sequence analysis is off (tcp.analyze_sequence_numbers)") != NULL);
+    free(c.text);
+    tcphs_conn_free(&l.conn);
+}
+
 static void test_cut_headers(void)
 {
     char *text = NULL;
@@ -217,5 +238,6 @@ int main(void)
     test_aligned_table();
     test_report_sections();
     test_report_midstream();
+    test_report_without_analysis_marks();
     return check_failures() != 0;
 }
