@@ -48,6 +48,50 @@ static void collect_payload(tcphs_lab_side *side, const tcphs_lab_row *row)
         side->payload[side->payload_count++] = *row;
 }
 
+/* What a segment tells its receiver's side about the flight: the sender's
+ * ack and window, as the receiver learns them (RFC 9293, 3.8.6: the window
+ * bounds what may be in flight, SND.NXT - SND.UNA). */
+static void note_peer_ack_and_window(tcphs_lab_side *receiver, const tcphs_record *rec)
+{
+    uint32_t window;
+
+    if ((rec->flags & TCPHS_ACK) && !(rec->flags & TCPHS_RST) &&
+        (!receiver->peer_ack_known || tcphs_seq_gt(rec->ack, receiver->peer_ack))) {
+        receiver->peer_ack = rec->ack;
+        receiver->peer_ack_known = true;
+    }
+    /* A SYN's window is in bytes already (RFC 7323, 2.2); a later one whose
+     * scale is unknown makes the window unknown from then on. */
+    if (rec->flags & TCPHS_RST)
+        return;
+    receiver->peer_window_known = tcphs_record_window_bytes(rec, &window);
+    if (receiver->peer_window_known)
+        receiver->peer_window = window;
+}
+
+/* After a payload segment: how much of its sender's payload is in flight,
+ * and whether the window left room for another segment of that size. */
+static void note_in_flight(tcphs_lab_side *side, const tcphs_lab_row *row)
+{
+    const tcphs_record *rec = row->rec;
+    uint32_t in_flight;
+
+    if (!side->peer_ack_known || !tcphs_seq_gt(rec->seq + rec->len, side->peer_ack))
+        return;
+    in_flight = rec->seq + rec->len - side->peer_ack;
+    if (in_flight > side->max_in_flight) {
+        side->max_in_flight = in_flight;
+        side->max_in_flight_row = *row;
+        side->window_at_max = side->peer_window;
+        side->window_known_at_max = side->peer_window_known;
+    }
+    if (side->peer_window_known && (uint64_t)in_flight + rec->len > side->peer_window) {
+        if (side->window_full == 0)
+            side->first_window_full = *row;
+        side->window_full++;
+    }
+}
+
 void tcphs_lab_collect(tcphs_lab *lab, uint32_t frame, int64_t rel_ns, const tcphs_record *rec)
 {
     tcphs_lab_row row = { frame, rel_ns, rec };
@@ -67,8 +111,11 @@ void tcphs_lab_collect(tcphs_lab *lab, uint32_t frame, int64_t rel_ns, const tcp
             lab->data[lab->data_count] = row;
         lab->data_count++;
     }
-    if (is_payload(rec))
+    note_peer_ack_and_window(&lab->side[tcphs_other_side((tcphs_side)rec->from)], rec);
+    if (is_payload(rec)) {
         collect_payload(side, &row);
+        note_in_flight(side, &row);
+    }
     if (!(rec->flags & TCPHS_RST) && tcphs_record_window_bytes(rec, &window) &&
         (side->min_window.frame == 0 || window < side->min_window_bytes)) {
         side->min_window = row;
@@ -233,6 +280,41 @@ static void write_window(FILE *out, const tcphs_lab *lab, tcphs_side receiver)
         fprintf(out, " × 2^%u).\n\n", rec->wscale & TCPHS_WSCALE_SHIFT_MASK);
 }
 
+/* The lab's "did the receiver's window ever throttle the sender?". */
+static void write_throttling(FILE *out, const tcphs_lab *lab, tcphs_side sender)
+{
+    const tcphs_lab_side *side = &lab->side[sender];
+    const tcphs_lab_side *peer = &lab->side[tcphs_other_side(sender)];
+    const char *receiver = tcphs_side_name(tcphs_other_side(sender));
+    bool zero_window = peer->min_window.frame != 0 && peer->min_window_bytes == 0;
+
+    if (side->max_in_flight == 0) {
+        fprintf(out, "Bytes in flight: unknown (no payload of the %s was sent after an ACK of the %s was "
+                     "captured).\n\n", tcphs_side_name(sender), receiver);
+        return;
+    }
+    fprintf(out, "Bytes in flight (the %s's payload sent and not yet acknowledged, as the capture shows it): "
+                 "at most %" PRIu32 ", after frame %" PRIu32, tcphs_side_name(sender), side->max_in_flight,
+            side->max_in_flight_row.frame);
+    if (side->window_known_at_max)
+        fprintf(out, ", when the %s's window was %" PRIu32 " bytes", receiver, side->window_at_max);
+    fprintf(out, ".  ");
+    if (zero_window)
+        fprintf(out, "The window throttled the %s: the %s advertised a zero window in frame %" PRIu32
+                     ", and the %s had to wait for it to open (RFC 9293, 3.8.6.1).\n\n",
+                tcphs_side_name(sender), receiver, peer->min_window.frame, tcphs_side_name(sender));
+    else if (side->window_full > 0)
+        fprintf(out, "The window throttled the %s: %" PRIu32 " time(s) a segment left no room in it for "
+                     "another of its size, first in frame %" PRIu32 ".\n\n",
+                tcphs_side_name(sender), side->window_full, side->first_window_full.frame);
+    else if (side->window_known_at_max)
+        fprintf(out, "The window never throttled the %s: after every segment there was room for another.\n\n",
+                tcphs_side_name(sender));
+    else
+        fprintf(out, "Whether the window throttled it is unknown: the %s's window in bytes is not known "
+                     "(its scale comes from the handshake).\n\n", receiver);
+}
+
 static void write_retransmissions(FILE *out, const tcphs_lab *lab)
 {
     fprintf(out, "Retransmitted segments (payload sent again):\n\n");
@@ -356,6 +438,7 @@ void tcphs_write_lab_transfer(FILE *out, const tcphs_lab *lab)
     write_first_payloads(out, lab);
     write_segment_table(out, lab, sender);
     write_window(out, lab, tcphs_other_side(sender));
+    write_throttling(out, lab, sender);
     write_retransmissions(out, lab);
     write_ack_coverage(out, lab);
     write_throughput(out, lab);

@@ -33,6 +33,18 @@ typedef struct {
     tcphs_lab_row min_window;                  /* the smallest window it advertised */
     uint32_t min_window_bytes;
     uint32_t acks_covering[3];                 /* its ACKs that covered 1, 2, 3+ segments */
+    /* Its payload in flight (sent, not yet acknowledged as far as the
+     * capture shows) against the window the peer advertised last. */
+    uint32_t peer_ack;                         /* the peer's highest ack so far ... */
+    bool     peer_ack_known;
+    uint32_t peer_window;                      /* ... and its latest window in bytes */
+    bool     peer_window_known;
+    uint32_t max_in_flight;                    /* the most it ever had in flight */
+    tcphs_lab_row max_in_flight_row;           /* the segment that made it so */
+    uint32_t window_at_max;                    /* the peer's window then (peer_window_known then) */
+    bool     window_known_at_max;
+    uint32_t window_full;                      /* segments that left no room for another one like them */
+    tcphs_lab_row first_window_full;
 } tcphs_lab_side;
 
 typedef struct {

@@ -14,8 +14,8 @@ typedef struct {
     uint32_t frame;
 } lab;
 
-static void lab_segment(lab *l, bool from_client, uint16_t flags, uint32_t seq, uint32_t ack, uint32_t len,
-                        uint32_t extra)
+static void lab_segment_window(lab *l, bool from_client, uint16_t flags, uint32_t seq, uint32_t ack, uint32_t len,
+                               uint32_t extra, uint16_t window)
 {
     tcphs_endpoint client = { { 4, { 10, 0, 0, 1 } }, 51000 };
     tcphs_endpoint server = { { 4, { 10, 0, 0, 2 } }, 80 };
@@ -25,12 +25,18 @@ static void lab_segment(lab *l, bool from_client, uint16_t flags, uint32_t seq, 
     seg.frame = ++l->frame;
     seg.time_ns = 1000 * 1000000000LL + (int64_t)l->frame * 10 * MS;
     seg.stream = 3;
-    seg.window = 501;
+    seg.window = window;
     seg.have |= TCPHS_HAVE_WINDOW | extra;
     seg.mss = 1460;
     seg.wscale = 7;
     CHECK(tcphs_conn_update(&l->conn, &seg, rec));
     tcphs_report_collect(&l->report, seg.frame, (int64_t)(seg.frame - 1) * 10 * MS, rec);
+}
+
+static void lab_segment(lab *l, bool from_client, uint16_t flags, uint32_t seq, uint32_t ack, uint32_t len,
+                        uint32_t extra)
+{
+    lab_segment_window(l, from_client, flags, seq, ack, len, extra, 501);
 }
 
 static void lab_start(lab *l)
@@ -211,6 +217,45 @@ static void test_report_without_analysis_marks(void)
     tcphs_conn_free(&l.conn);
 }
 
+/* The lab's "did the window throttle the sender?": bytes in flight against
+ * the receiver's latest window (scale 2^7 from the handshake). */
+static void test_report_throttling(void)
+{
+    const uint32_t options = TCPHS_OPT_MSS | TCPHS_OPT_WSCALE;
+    lab l;
+    capture_out c;
+    const char *text;
+
+    lab_start(&l);
+    lab_segment(&l, true, TCPHS_SYN, 100, 0, 0, options);
+    lab_segment(&l, false, TCPHS_SYN | TCPHS_ACK, 7000, 101, 0, options);
+    lab_segment_window(&l, false, TCPHS_ACK, 7001, 101, 0, 0, 16);       /* 16 x 128 = 2048 bytes */
+    lab_segment(&l, true, TCPHS_ACK, 101, 7001, 1000, 0);               /* 1000 in flight */
+    lab_segment(&l, true, TCPHS_ACK, 1101, 7001, 1000, 0);              /* 2000: no room for another */
+    lab_segment_window(&l, false, TCPHS_ACK, 7001, 2101, 0, 0, 16);
+    text = report_text(&l, &c);
+    CHECK(strstr(text, "Bytes in flight (the client's payload sent and not yet acknowledged, as the capture "
+                       "shows it): at most 2000, after frame 5, when the server's window was 2048 bytes.  "
+                       "The window throttled the client: 1 time(s) a segment left no room in it for another "
+                       "of its size, first in frame 5.\n") != NULL);
+    free(c.text);
+    tcphs_conn_free(&l.conn);
+
+    lab_start(&l);
+    lab_segment(&l, true, TCPHS_SYN, 100, 0, 0, options);
+    lab_segment(&l, false, TCPHS_SYN | TCPHS_ACK, 7000, 101, 0, options);
+    lab_segment_window(&l, false, TCPHS_ACK, 7001, 101, 0, 0, 16);
+    lab_segment(&l, true, TCPHS_ACK, 101, 7001, 1000, 0);
+    lab_segment_window(&l, false, TCPHS_ACK, 7001, 1101, 0, 0, 0);       /* a zero window */
+    lab_segment_window(&l, false, TCPHS_ACK, 7001, 1101, 0, 0, 16);
+    lab_segment(&l, true, TCPHS_ACK, 1101, 7001, 1000, 0);
+    text = report_text(&l, &c);
+    CHECK(strstr(text, "at most 1000, after frame 4, when the server's window was 2048 bytes.  The window "
+                       "throttled the client: the server advertised a zero window in frame 5") != NULL);
+    free(c.text);
+    tcphs_conn_free(&l.conn);
+}
+
 static void test_cut_headers(void)
 {
     char *text = NULL;
@@ -239,5 +284,6 @@ int main(void)
     test_report_sections();
     test_report_midstream();
     test_report_without_analysis_marks();
+    test_report_throttling();
     return check_failures() != 0;
 }
