@@ -15,6 +15,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_BUILD_DLL
+#include <stdarg.h>
+
 #include <epan/packet.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
@@ -637,11 +639,23 @@ static void add_counters(const out_tree *out, const tcphs_conn *conn)
 }
 
 /* A named group of the Connection subtree (Handshake, Options, ...): a
- * named item, so that JSON and EK nest its fields under a stable key. */
-static out_tree add_group(const out_tree *parent, int hf, gint ett, const char *label)
+ * named item, so that JSON and EK nest its fields under a stable key.  The
+ * label is formatted into a buffer longer than any item label Wireshark
+ * keeps (ITEM_LABEL_LENGTH, 240), not into wmem_packet_scope(), which
+ * Wireshark 4.6 no longer has. */
+#define GROUP_LABEL_MAX 512
+static out_tree add_group(const out_tree *parent, int hf, gint ett, const char *format, ...) G_GNUC_PRINTF(4, 5);
+static out_tree add_group(const out_tree *parent, int hf, gint ett, const char *format, ...)
 {
     out_tree group = { NULL, parent->tvb };
-    proto_item *ti = proto_tree_add_none_format(parent->tree, hf, parent->tvb, 0, 0, "%s", label);
+    char label[GROUP_LABEL_MAX];
+    va_list args;
+    proto_item *ti;
+
+    va_start(args, format);
+    g_vsnprintf(label, sizeof(label), format, args);
+    va_end(args);
+    ti = proto_tree_add_none_format(parent->tree, hf, parent->tvb, 0, 0, "%s", label);
 
     add_generated(ti);
     group.tree = proto_item_add_subtree(ti, ett);
@@ -652,7 +666,7 @@ static void add_handshake_group(const out_tree *parent, const tcphs_conn *conn)
 {
     const char *verdict = tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn));
     out_tree out = add_group(parent, hf_tcphs_group_handshake, ett_tcphs_handshake,
-                             wmem_strdup_printf(wmem_packet_scope(), "Handshake: %s", verdict));
+                             "Handshake: %s", verdict);
 
     add_string(&out, hf_tcphs_hs_state, verdict);
     if (conn->side[TCPHS_SIDE_CLIENT].isn_known && !conn->side[TCPHS_SIDE_CLIENT].isn_derived)
@@ -667,10 +681,9 @@ static void add_close_group(const out_tree *parent, const tcphs_conn *conn)
     const char *initiator = tcphs_close_initiator_name(tcphs_conn_close_initiator(conn));
     const char *kind = tcphs_close_kind_name(tcphs_conn_close_kind(conn));
     out_tree out = add_group(parent, hf_tcphs_group_close, ett_tcphs_close,
-                             wmem_strdup_printf(wmem_packet_scope(),
-                                                "Close: by %s, %s; client ends %s, server ends %s", initiator,
-                                                kind, tcphs_state_name((tcphs_state)conn->endpoints.tcb[0].state),
-                                                tcphs_state_name((tcphs_state)conn->endpoints.tcb[1].state)));
+                             "Close: by %s, %s; client ends %s, server ends %s", initiator, kind,
+                             tcphs_state_name((tcphs_state)conn->endpoints.tcb[0].state),
+                             tcphs_state_name((tcphs_state)conn->endpoints.tcb[1].state));
 
     add_string(&out, hf_tcphs_close_initiator, initiator);
     add_string(&out, hf_tcphs_close_kind, kind);
@@ -691,11 +704,9 @@ static void add_throughputs(const out_tree *out, const tcphs_conn *conn)
 static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
 {
     out_tree out = add_group(parent, hf_tcphs_group_counters, ett_tcphs_counters,
-                             wmem_strdup_printf(wmem_packet_scope(),
-                                                "Counters: %u + %u segments, %" G_GUINT64_FORMAT " + %"
-                                                G_GUINT64_FORMAT " payload bytes (client + server)",
-                                                conn->side[0].packets, conn->side[1].packets,
-                                                conn->side[0].bytes, conn->side[1].bytes));
+                             "Counters: %u + %u segments, %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT
+                             " payload bytes (client + server)",
+                             conn->side[0].packets, conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes);
 
     add_counters(&out, conn);
     add_throughputs(&out, conn);
