@@ -637,11 +637,13 @@ static void add_counters(const out_tree *out, const tcphs_conn *conn)
 }
 
 /* A named group of the Connection subtree (Handshake, Options, ...): a
- * named item, so that JSON and EK nest its fields under a stable key. */
-static out_tree add_group(const out_tree *parent, int hf, gint ett, const char *label)
+ * named item, so that JSON and EK nest its fields under a stable key.  The
+ * caller makes the item with proto_tree_add_none_format(), which formats
+ * the label only when the item is real (a shown tree, or a filter, column
+ * or -e that names the group); this marks it and opens its subtree. */
+static out_tree open_group(const out_tree *parent, proto_item *ti, gint ett)
 {
     out_tree group = { NULL, parent->tvb };
-    proto_item *ti = proto_tree_add_none_format(parent->tree, hf, parent->tvb, 0, 0, "%s", label);
 
     add_generated(ti);
     group.tree = proto_item_add_subtree(ti, ett);
@@ -651,8 +653,9 @@ static out_tree add_group(const out_tree *parent, int hf, gint ett, const char *
 static void add_handshake_group(const out_tree *parent, const tcphs_conn *conn)
 {
     const char *verdict = tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn));
-    out_tree out = add_group(parent, hf_tcphs_group_handshake, ett_tcphs_handshake,
-                             wmem_strdup_printf(wmem_packet_scope(), "Handshake: %s", verdict));
+    out_tree out = open_group(parent, proto_tree_add_none_format(parent->tree, hf_tcphs_group_handshake, parent->tvb,
+                                                                 0, 0, "Handshake: %s", verdict),
+                              ett_tcphs_handshake);
 
     add_string(&out, hf_tcphs_hs_state, verdict);
     if (conn->side[TCPHS_SIDE_CLIENT].isn_known && !conn->side[TCPHS_SIDE_CLIENT].isn_derived)
@@ -666,11 +669,11 @@ static void add_close_group(const out_tree *parent, const tcphs_conn *conn)
 {
     const char *initiator = tcphs_close_initiator_name(tcphs_conn_close_initiator(conn));
     const char *kind = tcphs_close_kind_name(tcphs_conn_close_kind(conn));
-    out_tree out = add_group(parent, hf_tcphs_group_close, ett_tcphs_close,
-                             wmem_strdup_printf(wmem_packet_scope(),
-                                                "Close: by %s, %s; client ends %s, server ends %s", initiator,
-                                                kind, tcphs_state_name((tcphs_state)conn->endpoints.tcb[0].state),
-                                                tcphs_state_name((tcphs_state)conn->endpoints.tcb[1].state)));
+    proto_item *ti = proto_tree_add_none_format(parent->tree, hf_tcphs_group_close, parent->tvb, 0, 0,
+                                                "Close: by %s, %s; client ends %s, server ends %s", initiator, kind,
+                                                tcphs_state_name((tcphs_state)conn->endpoints.tcb[0].state),
+                                                tcphs_state_name((tcphs_state)conn->endpoints.tcb[1].state));
+    out_tree out = open_group(parent, ti, ett_tcphs_close);
 
     add_string(&out, hf_tcphs_close_initiator, initiator);
     add_string(&out, hf_tcphs_close_kind, kind);
@@ -690,12 +693,12 @@ static void add_throughputs(const out_tree *out, const tcphs_conn *conn)
 
 static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
 {
-    out_tree out = add_group(parent, hf_tcphs_group_counters, ett_tcphs_counters,
-                             wmem_strdup_printf(wmem_packet_scope(),
+    proto_item *ti = proto_tree_add_none_format(parent->tree, hf_tcphs_group_counters, parent->tvb, 0, 0,
                                                 "Counters: %u + %u segments, %" G_GUINT64_FORMAT " + %"
                                                 G_GUINT64_FORMAT " payload bytes (client + server)",
                                                 conn->side[0].packets, conn->side[1].packets,
-                                                conn->side[0].bytes, conn->side[1].bytes));
+                                                conn->side[0].bytes, conn->side[1].bytes);
+    out_tree out = open_group(parent, ti, ett_tcphs_counters);
 
     add_counters(&out, conn);
     add_throughputs(&out, conn);
@@ -705,7 +708,9 @@ static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
  * in the packet list. */
 static void add_links_group(const out_tree *parent, const tcphs_conn *conn)
 {
-    out_tree out = add_group(parent, hf_tcphs_group_links, ett_tcphs_links, "Links");
+    out_tree out = open_group(parent, proto_tree_add_none_format(parent->tree, hf_tcphs_group_links, parent->tvb,
+                                                                 0, 0, "Links"),
+                              ett_tcphs_links);
 
     for (int i = 0; i < TCPHS_LINK_COUNT; i++) {
         if (conn->links.frame[i])
@@ -726,12 +731,14 @@ static void add_conn_state(const out_tree *out, const char *code)
 }
 
 /* The RFC 6298 arithmetic behind an RTT item, in its label. */
-static void add_arithmetic(const out_tree *out _U_, proto_item *item, const tcphs_xfer *x, gint64 rel_ns,
+static void add_arithmetic(const out_tree *out, int hf, proto_item *item, const tcphs_xfer *x, gint64 rel_ns,
                            tcphs_note_part part)
 {
     char text[192];
 
-    if (!tcphs_show_notes)
+    /* The label is read only from a shown tree (or an item a filter, column
+     * or -e names): do not compute it for a faked item. */
+    if (!tcphs_show_notes || !proto_field_is_referenced(out->tree, hf))
         return;
     tcphs_xfer_note_part(text, sizeof(text), x, rel_ns, part);
     if (text[0])
@@ -752,11 +759,11 @@ static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_re
     if (x && (x->flags & TCPHS_XFER_ACKED))
         add_uint(out, hf_tcphs_acked_in, x->acked_in);
     if (x && (x->flags & TCPHS_XFER_RTT))
-        add_arithmetic(out, add_time(out, hf_tcphs_rtt, x->ack_delay_ns), x, rel_ns, TCPHS_NOTE_SAMPLE);
+        add_arithmetic(out, hf_tcphs_rtt, add_time(out, hf_tcphs_rtt, x->ack_delay_ns), x, rel_ns, TCPHS_NOTE_SAMPLE);
     if (tcphs_xfer_estimate(x, &est)) {
-        add_arithmetic(out, add_time(out, hf_tcphs_rtt_estimated, est.srtt_ns), x, rel_ns, TCPHS_NOTE_SRTT);
-        add_arithmetic(out, add_time(out, hf_tcphs_rtt_deviation, est.rttvar_ns), x, rel_ns, TCPHS_NOTE_RTTVAR);
-        add_arithmetic(out, add_time(out, hf_tcphs_rtt_rto, tcphs_rto(&est)), x, rel_ns, TCPHS_NOTE_RTO);
+        add_arithmetic(out, hf_tcphs_rtt_estimated, add_time(out, hf_tcphs_rtt_estimated, est.srtt_ns), x, rel_ns, TCPHS_NOTE_SRTT);
+        add_arithmetic(out, hf_tcphs_rtt_deviation, add_time(out, hf_tcphs_rtt_deviation, est.rttvar_ns), x, rel_ns, TCPHS_NOTE_RTTVAR);
+        add_arithmetic(out, hf_tcphs_rtt_rto, add_time(out, hf_tcphs_rtt_rto, tcphs_rto(&est)), x, rel_ns, TCPHS_NOTE_RTO);
     }
     if (tcphs_record_window_bytes(rec, &window)) {
         item = add_generated(proto_tree_add_uint(out->tree, hf_tcphs_window_bytes, out->tvb, 0, 0, window));
@@ -770,6 +777,38 @@ static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_re
     }
     if (x && x->acks_segments)
         add_uint(out, hf_tcphs_acks_segments, x->acks_segments);
+}
+
+/* The fields of the Connection subtree (add_connection()). */
+static int *const connection_fields[] = {
+    &hf_tcphs_connection, &hf_tcphs_conn_state, &hf_tcphs_history,
+    &hf_tcphs_group_handshake, &hf_tcphs_hs_state, &hf_tcphs_hs_syn_retransmissions, &hf_tcphs_hs_irtt,
+    &hf_tcphs_hs_syn_to_synack, &hf_tcphs_hs_synack_to_ack,
+    &hf_tcphs_group_options, &hf_tcphs_opt_mss_client, &hf_tcphs_opt_mss_server, &hf_tcphs_opt_mss_effective,
+    &hf_tcphs_opt_wscale_client, &hf_tcphs_opt_wscale_server, &hf_tcphs_opt_wscale, &hf_tcphs_opt_sack,
+    &hf_tcphs_opt_timestamps, &hf_tcphs_opt_ecn, &hf_tcphs_opt_tfo, &hf_tcphs_opt_ecn_mode,
+    &hf_tcphs_group_close, &hf_tcphs_close_initiator, &hf_tcphs_close_kind,
+    &hf_tcphs_group_counters, &hf_tcphs_packets_client, &hf_tcphs_packets_server,
+    &hf_tcphs_bytes_client, &hf_tcphs_bytes_server, &hf_tcphs_duration,
+    &hf_tcphs_throughput_client, &hf_tcphs_throughput_server,
+    &hf_tcphs_group_links,
+    &hf_tcphs_link[0], &hf_tcphs_link[1], &hf_tcphs_link[2], &hf_tcphs_link[3],
+    &hf_tcphs_link[4], &hf_tcphs_link[5], &hf_tcphs_link[6],
+};
+
+/* Whether anyone reads the Connection subtree: a shown tree, or one of its
+ * fields in a filter, column or -e.  Otherwise its ~35 items would all be
+ * faked, and the verdicts and labels computed for nothing (-T fields with
+ * tcphs.phase on Wireshark 4.2 and later, a -Y filter on tcphs.event). */
+static gboolean connection_referenced(proto_tree *tree)
+{
+    G_STATIC_ASSERT(G_N_ELEMENTS(hf_tcphs_link) == 7);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(connection_fields); i++) {
+        if (proto_field_is_referenced(tree, *connection_fields[i]))
+            return TRUE;
+    }
+    return FALSE;
 }
 
 /* Connection verdicts: final in two-pass tshark and the GUI, the state so
@@ -795,7 +834,8 @@ static proto_item *add_connection(const out_tree *parent, const tcphs_record *re
     add_conn_state(&out, conn_state);
     add_string(&out, hf_tcphs_history, tcphs_zeek_history(&conn->zeek));
     add_handshake_group(&out, conn);
-    options = add_group(&out, hf_tcphs_group_options, ett_tcphs_options, "Options");
+    options = open_group(&out, proto_tree_add_none_format(out.tree, hf_tcphs_group_options, out.tvb, 0, 0, "Options"),
+                         ett_tcphs_options);
     add_options(&options, conn);
     add_close_group(&out, conn);
     add_counters_group(&out, conn);
@@ -924,7 +964,8 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
     add_transfer(&out, pinfo, rec);
     /* The anomalies before the long Connection subtree, where a reader sees them. */
     add_experts(pinfo, ti, ti, rec);
-    add_connection(&out, rec);
+    if (connection_referenced(out.tree))
+        add_connection(&out, rec);
 }
 
 static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOTS_INITIAL 16u
-#define QUEUE_INITIAL 2u
+/* First sizes of the slot table and of an in-flight queue; both double as
+ * needed.  Small: most connections of a SYN flood or a port scan write one
+ * slot (the SYN's, answered by the SYN-ACK) and queue one segment. */
+#define SLOTS_INITIAL 2u
+#define QUEUE_INITIAL 1u
 
 /* ---- windows, RFC 7323 ------------------------------------------------------- */
 
