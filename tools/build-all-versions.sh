@@ -45,8 +45,11 @@
 # DIR/runtime/<version>, and run through their own dynamic loader (their glibc
 # is newer than the machine's).  It checks that tshark lists the plugin and
 # that two-pass tshark gives every case of tests/TESTLIST its expected fields
-# (tests/expected/*.packets.tsv and *.streams.tsv; booleans are 1/0 in 4.0,
-# True/False from 4.2 on).
+# (tests/integration/capture_tests.py --two-pass-only, with $TCPHS_TSHARK
+# naming the release's tshark; booleans are 1/0 in 4.0 and True/False from
+# 4.2 on, doubles print differently in 4.6: the harness reads both the same).
+# A case where Wireshark itself answers differently by release is left out
+# of the other releases' check, and the verdict line says which and why.
 #
 # Prints a table: version, Wireshark version, OK/FAIL/SKIP, size of
 # tcphs.so, the libwireshark it links against.  Exit status 1 when a release
@@ -298,36 +301,34 @@ run_check() {
         cmd=(env -u WIRESHARK_PLUGIN_DIR -u WIRESHARK_CONFIG_DIR "HOME=$home" "$ldso" --library-path "$libdir" "$r/usr/bin/tshark")
     fi
     local verdict
-    verdict=$(python3 - "$root" "${cmd[@]}" <<'PY'
-import glob, os, subprocess, sys
-root, cmd = sys.argv[1], sys.argv[2:]
-def tshark(args):
-    return subprocess.run(cmd + args, capture_output=True, text=True, errors="replace", timeout=600)
-plugins = tshark(["-G", "plugins"])
+    verdict=$(python3 - "$root" "$rel" "${cmd[@]}" <<'PY'
+import json, os, subprocess, sys
+root, rel, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+plugins = subprocess.run(cmd + ["-G", "plugins"], capture_output=True, text=True, errors="replace", timeout=600)
 if "tcphs.so" not in plugins.stdout:
     print("FAIL: tshark does not list tcphs.so: %s" % plugins.stderr.strip()[:300]); sys.exit(1)
-def norm(value):
-    return "|".join({"True": "1", "False": "0"}.get(v, v) for v in value.split("|"))
 sys.path.insert(0, os.path.join(root, "tests", "integration"))
 import harness
-fields = harness.KEY_FIELDS + harness.PER_PACKET_FIELDS + harness.CONNECTION_FIELDS
-bad, total = [], 0
-for case in harness.read_testlist():
-    rows = harness.expand_rows(harness.read_expected(case.packets_path), harness.read_streams(case.streams_path),
-                               harness.CONNECTION_FIELDS)
-    want = [fields] + [[row.get(field, "") for field in fields] for row in rows]
-    args = ["-r", case.capture_path, "-n", "-2", *case.options, "-Y", "tcp", "-T", "fields", "-E", "header=y",
-            "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|", "-E", "quote=n"]
-    for field in fields:
-        args += ["-e", field]
-    out = tshark(args).stdout
-    got = [line.split("\t") for line in out.rstrip("\n").split("\n")] if out.strip() else []
-    total += 1
-    if [[norm(v) for v in row] for row in want] != [[norm(v) for v in row + [""] * (len(fields) - len(row))] for row in got]:
-        bad.append(case.name)
-if bad:
-    print("FAIL: loads, but %d/%d captures differ from tests/expected: %s" % (len(bad), total, " ".join(bad))); sys.exit(1)
-print("loads, %d/%d captures as expected" % (total, total))
+# Where Wireshark itself answers differently from 4.0, whose answers the
+# expected files hold: the case is left out of that release's check.
+RELEASE_DIFFERENCES = {
+    "client-close.checksum": ("4.0",
+        "from 4.2 on Wireshark calls loopback's partial (offloaded) checksums good, 4.0 calls them bad"),
+}
+cases = [c.name for c in harness.read_testlist()]
+left_out = [name for name, (only, _) in RELEASE_DIFFERENCES.items() if name in cases and rel != only]
+checked = [name for name in cases if name not in left_out]
+env = dict(os.environ, TCPHS_TSHARK=json.dumps(cmd))
+proc = subprocess.run([sys.executable, os.path.join(root, "tests", "integration", "capture_tests.py"),
+                       "--two-pass-only", "--only", *checked], env=env, capture_output=True, text=True,
+                      errors="replace", timeout=3600)
+bad = [line.split()[0] for line in proc.stdout.splitlines() if "FAILED" in line]
+note = "; left out: %s (%s)" % (", ".join(left_out), "; ".join(RELEASE_DIFFERENCES[n][1] for n in left_out)) \
+    if left_out else ""
+if proc.returncode != 0:
+    print("FAIL: loads, but %d/%d cases differ from tests/expected: %s%s" %
+          (len(bad), len(checked), " ".join(bad) or proc.stderr.strip()[-300:], note)); sys.exit(1)
+print("loads, %d/%d cases as expected (two-pass tshark)%s" % (len(checked), len(checked), note))
 PY
 )
     local status=$?

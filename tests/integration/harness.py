@@ -106,8 +106,23 @@ BOOLEAN_FIELDS = {
 }
 
 
+# Doubles print as "%.15g" in Wireshark 4.0 - 4.4 and in the shortest form
+# that reads back exactly from 4.6 on ("6e+06"): the expected files hold 12
+# significant digits.
+DOUBLE_FIELDS = {"tcphs.conn.throughput_client", "tcphs.conn.throughput_server"}
+
+
+def normalize_double(text):
+    try:
+        return "%.12g" % float(text)
+    except ValueError:
+        return text
+
+
 def normalize(field, value):
     """A field's value as the expected files write it."""
+    if field in DOUBLE_FIELDS:
+        return "|".join(normalize_double(v) if v else v for v in value.split("|"))
     if field not in BOOLEAN_FIELDS:
         return value
     return "|".join({"True": "1", "False": "0"}.get(v, v) for v in value.split("|"))
@@ -251,8 +266,14 @@ def build_dir():
 
 
 def run_program(args, program="tshark", stdin=None, check=True, timeout=600, extra_wrapper_args=()):
-    """Run tshark (or another Wireshark program) with the plugin; return (stdout, stderr)."""
-    cmd = [WRAPPER, "--build", build_dir(), "--program", program, *extra_wrapper_args, "--", *args]
+    """Run tshark (or another Wireshark program) with the plugin; return (stdout, stderr).
+    $TCPHS_TSHARK (a JSON list: a command and its arguments) replaces the
+    build tree's tshark, e.g. another release's, with its own plugin folder
+    (tools/build-all-versions.sh --run)."""
+    if program == "tshark" and os.environ.get("TCPHS_TSHARK"):
+        cmd = [*json.loads(os.environ["TCPHS_TSHARK"]), *args]
+    else:
+        cmd = [WRAPPER, "--build", build_dir(), "--program", program, *extra_wrapper_args, "--", *args]
     proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, errors="replace", timeout=timeout)
     if check and proc.returncode != 0:
         raise Failure("%s failed (%d): %s\n%s" % (program, proc.returncode, " ".join(args), proc.stderr))
