@@ -154,8 +154,15 @@ struct tcphs_conn {
     tcphs_zeek zeek;
     tcphs_endpoints endpoints; /* both endpoints' RFC 9293 states (endpoint.c) */
     tcphs_links links;         /* tcphs.frame.* */
-    tcphs_transfer *transfer; /* data transfer (transfer.h); NULL until the first segment */
+    uint8_t  transfer_logged; /* segments in transfer.log; TCPHS_TRANSFER_TABLE once transfer.table is used */
+    union {
+        tcphs_transfer_log log;   /* the first segments (transfer.h), replayed when asked */
+        tcphs_transfer *table;    /* data transfer (transfer.h), from the third segment on; NULL: out of memory */
+    } transfer;
 };
+
+/* tcphs_conn.transfer_logged once the connection has its own table. */
+#define TCPHS_TRANSFER_TABLE 0xffu
 
 /* Start an empty connection record for a tcp.stream. */
 void tcphs_conn_init(tcphs_conn *conn, uint32_t stream);
@@ -167,6 +174,12 @@ bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record 
 /* Release what the connection holds beyond its own struct (the transfer
  * table): once its records are no longer shown. */
 void tcphs_conn_free(tcphs_conn *conn);
+
+/* The connection's transfer bookkeeping as it stands (NULL: none).  For a
+ * connection still in its first segments, a table replayed from them, shared
+ * by all such connections: valid until the next call or update for another
+ * connection, like the pointers tcphs_record_xfer() returns. */
+const tcphs_transfer *tcphs_conn_transfer(const tcphs_conn *conn);
 
 /* The data-transfer answers of a segment (acked_in, RTT, ...); NULL when
  * none are known (yet). */
