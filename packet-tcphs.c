@@ -224,13 +224,22 @@ typedef struct {
 static wmem_map_t *tcphs_conns;
 
 /* Per frame, tcphs stores one tcphs_record per TCP layer it could analyse,
- * with p_add_proto_data() under keys 0, 1, ... in the order of the layers.
+ * in the order of the layers: the first in the frame index below, the others
+ * (tunnels) with p_add_proto_data() under keys 1, 2, ...
  * The records themselves come from blocks of RECORD_BLOCK (file scope): one
  * allocation per record would add its own header and alignment to every
  * TCP frame of the capture. */
 #define RECORD_BLOCK 1024
 static tcphs_record *record_block;
 static guint record_block_used;
+
+/* The frame index: the first record of each frame, by frame number, in pages
+ * of FRAME_PAGE pointers (file scope, a page made when a frame of it has a
+ * record).  8 bytes a frame, where p_add_proto_data() takes ~40: its
+ * proto_data_t with the allocator's header, and a GSList node. */
+#define FRAME_PAGE 4096u
+static const tcphs_record ***frame_pages;
+static guint frame_page_count;
 
 /* TCP layers of the capture whose 20-byte fixed header the snaplen cut
  * (nothing to analyse), and the frame length that would have kept the
@@ -413,8 +422,38 @@ static tcphs_record *new_record(void)
     return &record_block[record_block_used++];
 }
 
+static void index_first_record(guint32 frame, const tcphs_record *rec)
+{
+    guint page = frame / FRAME_PAGE;
+
+    if (page >= frame_page_count) {
+        guint count = frame_page_count ? frame_page_count : 64;
+        const tcphs_record ***pages;
+
+        while (count <= page)
+            count *= 2;
+        pages = wmem_alloc0_array(wmem_file_scope(), const tcphs_record **, count);
+        if (frame_pages) {
+            memcpy(pages, frame_pages, frame_page_count * sizeof(*pages));
+            wmem_free(wmem_file_scope(), frame_pages);
+        }
+        frame_pages = pages;
+        frame_page_count = count;
+    }
+    if (!frame_pages[page])
+        frame_pages[page] = wmem_alloc0_array(wmem_file_scope(), const tcphs_record *, FRAME_PAGE);
+    frame_pages[page][frame % FRAME_PAGE] = rec;
+}
+
 static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
 {
+    if (layer == 0) {
+        guint page = pinfo->num / FRAME_PAGE;
+
+        if (page >= frame_page_count || !frame_pages[page])
+            return NULL;
+        return frame_pages[page][pinfo->num % FRAME_PAGE];
+    }
     return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
 }
 
@@ -477,7 +516,10 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
         tcphs_record *stored = new_record();
 
         *stored = walk.records[i];
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i, stored);
+        if (i == 0)
+            index_first_record(pinfo->num, stored);
+        else
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i, stored);
     }
 }
 
@@ -1014,6 +1056,8 @@ static void tcphs_init(void)
 
     tcphs_conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     record_block = NULL;    /* the previous file's blocks went with its scope */
+    frame_pages = NULL;     /* ... and its frame index */
+    frame_page_count = 0;
     cut_headers = 0;
     cut_headers_snaplen = 0;
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
