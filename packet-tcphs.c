@@ -220,8 +220,18 @@ typedef struct {
     const char *server_text;
 } conn_entry;
 
-/* tcp.stream -> conn_entry, for the capture file being read. */
-static wmem_map_t *tcphs_conns;
+/* tcp.stream -> conn_entry, for the capture file being read.  Wireshark
+ * numbers streams 0, 1, 2, ... as it meets them, so the entries sit in pages
+ * of CONN_PAGE by stream number (file scope): a hash map's item and buckets
+ * (~60 bytes) and the allocator's header and 16-byte rounding (~24) would
+ * cost every connection ~84 bytes more. */
+#define CONN_PAGE 128u
+typedef struct {
+    conn_entry entry[CONN_PAGE];
+    guint8 used[CONN_PAGE / 8];     /* entry i was initialised: bit i */
+} conn_page;
+static conn_page **conn_pages;
+static guint conn_page_count;
 
 /* Per frame, tcphs stores one tcphs_record per TCP layer it could analyse,
  * in the order of the layers: the first in the frame index below, the others
@@ -401,16 +411,40 @@ static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_i
 
 /* ---- first pass: classify and store --------------------------------------- */
 
+/* A directory of pages (file scope) with room for page `page`: doubled as
+ * needed, the new slots NULL.  Returns the directory; *count its size. */
+static void **with_page_slot(void **pages, guint *count, guint page)
+{
+    guint grown = *count ? *count : 64;
+    void **bigger;
+
+    if (page < *count)
+        return pages;
+    while (grown <= page)
+        grown *= 2;
+    bigger = wmem_alloc0_array(wmem_file_scope(), void *, grown);
+    if (pages) {
+        memcpy(bigger, pages, *count * sizeof(*pages));
+        wmem_free(wmem_file_scope(), pages);
+    }
+    *count = grown;
+    return bigger;
+}
+
 static tcphs_conn *conn_for_stream(guint32 stream)
 {
-    conn_entry *entry = (conn_entry *)wmem_map_lookup(tcphs_conns, GUINT_TO_POINTER(stream));
+    guint page = stream / CONN_PAGE, i = stream % CONN_PAGE;
+    conn_page *p;
 
-    if (!entry) {
-        entry = wmem_new0(wmem_file_scope(), conn_entry);
-        tcphs_conn_init(&entry->conn, stream);
-        wmem_map_insert(tcphs_conns, GUINT_TO_POINTER(stream), entry);
+    conn_pages = (conn_page **)with_page_slot((void **)conn_pages, &conn_page_count, page);
+    if (!conn_pages[page])
+        conn_pages[page] = wmem_new0(wmem_file_scope(), conn_page);
+    p = conn_pages[page];
+    if (!(p->used[i / 8] & (1u << (i % 8)))) {
+        tcphs_conn_init(&p->entry[i].conn, stream);
+        p->used[i / 8] |= (guint8)(1u << (i % 8));
     }
-    return &entry->conn;
+    return &p->entry[i].conn;
 }
 
 static tcphs_record *new_record(void)
@@ -426,20 +460,7 @@ static void index_first_record(guint32 frame, const tcphs_record *rec)
 {
     guint page = frame / FRAME_PAGE;
 
-    if (page >= frame_page_count) {
-        guint count = frame_page_count ? frame_page_count : 64;
-        const tcphs_record ***pages;
-
-        while (count <= page)
-            count *= 2;
-        pages = wmem_alloc0_array(wmem_file_scope(), const tcphs_record **, count);
-        if (frame_pages) {
-            memcpy(pages, frame_pages, frame_page_count * sizeof(*pages));
-            wmem_free(wmem_file_scope(), frame_pages);
-        }
-        frame_pages = pages;
-        frame_page_count = count;
-    }
+    frame_pages = (const tcphs_record ***)with_page_slot((void **)frame_pages, &frame_page_count, page);
     if (!frame_pages[page])
         frame_pages[page] = wmem_alloc0_array(wmem_file_scope(), const tcphs_record *, FRAME_PAGE);
     frame_pages[page][frame % FRAME_PAGE] = rec;
@@ -1054,7 +1075,8 @@ static void tcphs_init(void)
      * -o tcp.check_checksum:TRUE); otherwise asking for it costs every packet. */
     gboolean checksums = tcphs_bool_pref("tcp", "check_checksum");
 
-    tcphs_conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    conn_pages = NULL;      /* the previous file's connections went with its scope */
+    conn_page_count = 0;
     record_block = NULL;    /* the previous file's blocks went with its scope */
     frame_pages = NULL;     /* ... and its frame index */
     frame_page_count = 0;
@@ -1080,19 +1102,22 @@ static void tcphs_init(void)
     set_postdissector_wanted_hfids(tcphs_handle, wanted);
 }
 
-static void free_conn(gpointer key _U_, gpointer value, gpointer user_data _U_)
-{
-    tcphs_conn_free(&((conn_entry *)value)->conn);
-}
 
 static void tcphs_cleanup(void)
 {
     set_postdissector_wanted_hfids(tcphs_handle, NULL);
     /* The connections' transfer tables are plain heap memory: free them
      * before the file scope takes the connections away. */
-    if (tcphs_conns)
-        wmem_map_foreach(tcphs_conns, free_conn, NULL);
-    tcphs_conns = NULL;
+    for (guint page = 0; page < conn_page_count; page++) {
+        conn_page *p = conn_pages[page];
+
+        for (guint i = 0; p && i < CONN_PAGE; i++) {
+            if (p->used[i / 8] & (1u << (i % 8)))
+                tcphs_conn_free(&p->entry[i].conn);
+        }
+    }
+    conn_pages = NULL;
+    conn_page_count = 0;
 }
 
 void proto_register_tcphs(void)
