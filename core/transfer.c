@@ -12,6 +12,7 @@
  * needed.  Small: most connections of a SYN flood or a port scan write one
  * slot (the SYN's, answered by the SYN-ACK) and queue one segment. */
 #define SLOTS_INITIAL 2u
+_Static_assert(TCPHS_INFLIGHT_MAX < (1u << 24), "tcphs_xfer.acks_segments has 24 bits");
 #define QUEUE_INITIAL 1u
 
 /* ---- windows, RFC 7323 ------------------------------------------------------- */

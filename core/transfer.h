@@ -42,8 +42,11 @@ typedef struct {
     int64_t  srtt_before_ns; /* the sender's SRTT and RTTVAR before this sample */
     int64_t  rttvar_before_ns; /*   (with ESTIMATE, not FIRST) */
     uint32_t acked_in;       /* frame of the first ACK covering its last sequence number */
-    uint32_t acks_segments;  /* payload segments of the peer this ACK covers first and completely */
-    uint8_t  flags;          /* TCPHS_XFER_* */
+    /* One slot per segment that occupies sequence space or acknowledges
+     * data: 32 bytes, where a whole byte for the flags would make it 40.
+     * An ACK covers at most the TCPHS_INFLIGHT_MAX segments queued. */
+    uint32_t acks_segments : 24; /* payload segments of the peer this ACK covers first and completely */
+    uint32_t flags : 8;      /* TCPHS_XFER_* */
 } tcphs_xfer;
 
 /* An estimator state, RFC 6298 section 2. */
@@ -65,7 +68,7 @@ typedef struct {
 /* At most this many segments per direction wait for their ACK.  When more
  * do (a capture that lost every ACK), the oldest is forgotten: it then has
  * no tcphs.acked_in, rather than a wrong one. */
-#define TCPHS_INFLIGHT_MAX 65536u
+#define TCPHS_INFLIGHT_MAX 65536u    /* below 2^24: tcphs_xfer.acks_segments */
 
 /* One direction: what one side sent and what the other acknowledged. */
 typedef struct {
