@@ -220,17 +220,36 @@ typedef struct {
     const char *server_text;
 } conn_entry;
 
-/* tcp.stream -> conn_entry, for the capture file being read. */
-static wmem_map_t *tcphs_conns;
+/* tcp.stream -> conn_entry, for the capture file being read.  Wireshark
+ * numbers streams 0, 1, 2, ... as it meets them, so the entries sit in pages
+ * of CONN_PAGE by stream number (file scope): a hash map's item and buckets
+ * (~60 bytes) and the allocator's header and 16-byte rounding (~24) would
+ * cost every connection ~84 bytes more. */
+#define CONN_PAGE 128u
+typedef struct {
+    conn_entry entry[CONN_PAGE];
+    guint8 used[CONN_PAGE / 8];     /* entry i was initialised: bit i */
+} conn_page;
+static conn_page **conn_pages;
+static guint conn_page_count;
 
 /* Per frame, tcphs stores one tcphs_record per TCP layer it could analyse,
- * with p_add_proto_data() under keys 0, 1, ... in the order of the layers.
+ * in the order of the layers: the first in the frame index below, the others
+ * (tunnels) with p_add_proto_data() under keys 1, 2, ...
  * The records themselves come from blocks of RECORD_BLOCK (file scope): one
  * allocation per record would add its own header and alignment to every
  * TCP frame of the capture. */
 #define RECORD_BLOCK 1024
 static tcphs_record *record_block;
 static guint record_block_used;
+
+/* The frame index: the first record of each frame, by frame number, in pages
+ * of FRAME_PAGE pointers (file scope, a page made when a frame of it has a
+ * record).  8 bytes a frame, where p_add_proto_data() takes ~40: its
+ * proto_data_t with the allocator's header, and a GSList node. */
+#define FRAME_PAGE 4096u
+static const tcphs_record ***frame_pages;
+static guint frame_page_count;
 
 /* TCP layers of the capture whose 20-byte fixed header the snaplen cut
  * (nothing to analyse), and the frame length that would have kept the
@@ -392,16 +411,40 @@ static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_i
 
 /* ---- first pass: classify and store --------------------------------------- */
 
+/* A directory of pages (file scope) with room for page `page`: doubled as
+ * needed, the new slots NULL.  Returns the directory; *count its size. */
+static void **with_page_slot(void **pages, guint *count, guint page)
+{
+    guint grown = *count ? *count : 64;
+    void **bigger;
+
+    if (page < *count)
+        return pages;
+    while (grown <= page)
+        grown *= 2;
+    bigger = wmem_alloc0_array(wmem_file_scope(), void *, grown);
+    if (pages) {
+        memcpy(bigger, pages, *count * sizeof(*pages));
+        wmem_free(wmem_file_scope(), pages);
+    }
+    *count = grown;
+    return bigger;
+}
+
 static tcphs_conn *conn_for_stream(guint32 stream)
 {
-    conn_entry *entry = (conn_entry *)wmem_map_lookup(tcphs_conns, GUINT_TO_POINTER(stream));
+    guint page = stream / CONN_PAGE, i = stream % CONN_PAGE;
+    conn_page *p;
 
-    if (!entry) {
-        entry = wmem_new0(wmem_file_scope(), conn_entry);
-        tcphs_conn_init(&entry->conn, stream);
-        wmem_map_insert(tcphs_conns, GUINT_TO_POINTER(stream), entry);
+    conn_pages = (conn_page **)with_page_slot((void **)conn_pages, &conn_page_count, page);
+    if (!conn_pages[page])
+        conn_pages[page] = wmem_new0(wmem_file_scope(), conn_page);
+    p = conn_pages[page];
+    if (!(p->used[i / 8] & (1u << (i % 8)))) {
+        tcphs_conn_init(&p->entry[i].conn, stream);
+        p->used[i / 8] |= (guint8)(1u << (i % 8));
     }
-    return &entry->conn;
+    return &p->entry[i].conn;
 }
 
 static tcphs_record *new_record(void)
@@ -413,8 +456,25 @@ static tcphs_record *new_record(void)
     return &record_block[record_block_used++];
 }
 
+static void index_first_record(guint32 frame, const tcphs_record *rec)
+{
+    guint page = frame / FRAME_PAGE;
+
+    frame_pages = (const tcphs_record ***)with_page_slot((void **)frame_pages, &frame_page_count, page);
+    if (!frame_pages[page])
+        frame_pages[page] = wmem_alloc0_array(wmem_file_scope(), const tcphs_record *, FRAME_PAGE);
+    frame_pages[page][frame % FRAME_PAGE] = rec;
+}
+
 static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
 {
+    if (layer == 0) {
+        guint page = pinfo->num / FRAME_PAGE;
+
+        if (page >= frame_page_count || !frame_pages[page])
+            return NULL;
+        return frame_pages[page][pinfo->num % FRAME_PAGE];
+    }
     return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
 }
 
@@ -477,7 +537,10 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
         tcphs_record *stored = new_record();
 
         *stored = walk.records[i];
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i, stored);
+        if (i == 0)
+            index_first_record(pinfo->num, stored);
+        else
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i, stored);
     }
 }
 
@@ -1012,8 +1075,11 @@ static void tcphs_init(void)
      * -o tcp.check_checksum:TRUE); otherwise asking for it costs every packet. */
     gboolean checksums = tcphs_bool_pref("tcp", "check_checksum");
 
-    tcphs_conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    conn_pages = NULL;      /* the previous file's connections went with its scope */
+    conn_page_count = 0;
     record_block = NULL;    /* the previous file's blocks went with its scope */
+    frame_pages = NULL;     /* ... and its frame index */
+    frame_page_count = 0;
     cut_headers = 0;
     cut_headers_snaplen = 0;
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
@@ -1036,19 +1102,22 @@ static void tcphs_init(void)
     set_postdissector_wanted_hfids(tcphs_handle, wanted);
 }
 
-static void free_conn(gpointer key _U_, gpointer value, gpointer user_data _U_)
-{
-    tcphs_conn_free(&((conn_entry *)value)->conn);
-}
 
 static void tcphs_cleanup(void)
 {
     set_postdissector_wanted_hfids(tcphs_handle, NULL);
     /* The connections' transfer tables are plain heap memory: free them
      * before the file scope takes the connections away. */
-    if (tcphs_conns)
-        wmem_map_foreach(tcphs_conns, free_conn, NULL);
-    tcphs_conns = NULL;
+    for (guint page = 0; page < conn_page_count; page++) {
+        conn_page *p = conn_pages[page];
+
+        for (guint i = 0; p && i < CONN_PAGE; i++) {
+            if (p->used[i / 8] & (1u << (i % 8)))
+                tcphs_conn_free(&p->entry[i].conn);
+        }
+    }
+    conn_pages = NULL;
+    conn_page_count = 0;
 }
 
 void proto_register_tcphs(void)

@@ -16,8 +16,11 @@ enum {
 #define DEFAULT_MSS_IPV4 536
 #define DEFAULT_MSS_IPV6 1220
 
+static void forget_replayed_of(const tcphs_conn *conn);
+
 void tcphs_conn_init(tcphs_conn *conn, uint32_t stream)
 {
+    forget_replayed_of(conn);    /* a record reused: the shared table is not its */
     memset(conn, 0, sizeof(*conn));
     conn->stream = stream;
     tcphs_zeek_init(&conn->zeek);
@@ -617,6 +620,63 @@ static int wscale_offer(const tcphs_offer *offer)
     return (offer->offered & TCPHS_OFFER_WSCALE) ? offer->wscale : TCPHS_WS_NONE;
 }
 
+/* The transfer table of a connection still in its first segments (its
+ * log): replayed into one table shared by all such connections, which
+ * follows the last one updated or asked about.  A SYN flood's connections
+ * (a SYN and a SYN-ACK or RST each) thus cost no table of their own: ~370
+ * bytes each with the slot table and the queued SYN-ACK. */
+static struct {
+    const tcphs_conn *conn;
+    uint32_t logged;          /* segments of conn's log replayed into t */
+    uint32_t last_slot;       /* what replaying the last of them returned */
+    tcphs_transfer t;
+} replayed;
+
+static void forget_replayed(void)
+{
+    tcphs_transfer_free(&replayed.t);
+    memset(&replayed, 0, sizeof(replayed));
+}
+
+static void forget_replayed_of(const tcphs_conn *conn)
+{
+    if (replayed.conn == conn)
+        forget_replayed();
+}
+
+/* Replays conn's log as far as needed; returns the slot of its last segment. */
+static uint32_t replay(const tcphs_conn *conn)
+{
+    if (replayed.conn != conn || replayed.logged > conn->transfer_logged) {
+        forget_replayed();
+        replayed.conn = conn;
+    }
+    while (replayed.logged < conn->transfer_logged)
+        replayed.last_slot = tcphs_transfer_replay(&replayed.t, &conn->transfer.log, replayed.logged++);
+    return replayed.last_slot;
+}
+
+/* The connection's third segment: it gets its own table, the shared one if
+ * that holds its log already (it does when its segments come together, as
+ * they do in a capture's first pass), else one replayed from the log. */
+static void take_table(tcphs_conn *conn)
+{
+    tcphs_transfer *table = calloc(1, sizeof(*table));
+
+    if (table) {
+        if (replayed.conn == conn && replayed.logged == conn->transfer_logged) {
+            *table = replayed.t;
+            memset(&replayed, 0, sizeof(replayed));
+        } else {
+            for (uint32_t i = 0; i < conn->transfer_logged; i++)
+                tcphs_transfer_replay(table, &conn->transfer.log, i);
+        }
+    }
+    forget_replayed_of(conn);
+    conn->transfer_logged = TCPHS_TRANSFER_TABLE;
+    conn->transfer.table = table;
+}
+
 /* The data-transfer half (transfer.c): the window's scale as known now,
  * and the segment's place in the ACK bookkeeping. */
 static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
@@ -625,9 +685,15 @@ static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segme
         rec->wscale = tcphs_wscale_for(tcphs_has_flag(seg, TCPHS_SYN), side == TCPHS_SIDE_SERVER,
                                        wscale_offer(&conn->offer[side]),
                                        wscale_offer(&conn->offer[tcphs_other_side(side)]));
-    if (!conn->transfer && (conn->transfer = calloc(1, sizeof(*conn->transfer))) == NULL)
-        return;    /* out of memory: no transfer answers rather than wrong ones */
-    rec->xfer = tcphs_transfer_update(conn->transfer, side, seg);
+    if (conn->transfer_logged < TCPHS_TRANSFER_LOG_MAX) {
+        tcphs_transfer_log_put(&conn->transfer.log, conn->transfer_logged++, side, seg);
+        rec->xfer = replay(conn);
+        return;
+    }
+    if (conn->transfer_logged != TCPHS_TRANSFER_TABLE)
+        take_table(conn);
+    if (conn->transfer.table)   /* NULL: out of memory, no transfer answers rather than wrong ones */
+        rec->xfer = tcphs_transfer_update(conn->transfer.table, side, seg);
 }
 
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
@@ -792,16 +858,29 @@ tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn)
 
 void tcphs_conn_free(tcphs_conn *conn)
 {
-    if (conn->transfer) {
-        tcphs_transfer_free(conn->transfer);
-        free(conn->transfer);
-        conn->transfer = NULL;
+    forget_replayed_of(conn);
+    if (conn->transfer_logged == TCPHS_TRANSFER_TABLE && conn->transfer.table) {
+        tcphs_transfer_free(conn->transfer.table);
+        free(conn->transfer.table);
+        conn->transfer.table = NULL;
     }
+}
+
+const tcphs_transfer *tcphs_conn_transfer(const tcphs_conn *conn)
+{
+    if (conn->transfer_logged == TCPHS_TRANSFER_TABLE)
+        return conn->transfer.table;
+    if (conn->transfer_logged == 0)
+        return NULL;
+    replay(conn);
+    return &replayed.t;
 }
 
 const tcphs_xfer *tcphs_record_xfer(const tcphs_record *rec)
 {
-    return rec->conn ? tcphs_transfer_slot(rec->conn->transfer, rec->xfer) : NULL;
+    if (!rec->conn || rec->xfer == 0)
+        return NULL;
+    return tcphs_transfer_slot(tcphs_conn_transfer(rec->conn), rec->xfer);
 }
 
 bool tcphs_record_window_bytes(const tcphs_record *rec, uint32_t *bytes)
@@ -814,7 +893,7 @@ bool tcphs_conn_throughput(const tcphs_conn *conn, tcphs_side side, double *byte
     uint64_t bytes;
     int64_t ns;
 
-    if (!tcphs_transfer_throughput(conn->transfer, side, &bytes, &ns))
+    if (!tcphs_transfer_throughput(tcphs_conn_transfer(conn), side, &bytes, &ns))
         return false;
     *bytes_per_s = (double)bytes * 1e9 / (double)ns;
     return true;

@@ -362,7 +362,7 @@ static void write_throughput(FILE *out, const tcphs_lab *lab)
         char from[32], to[32], span[32];
         double bps;
 
-        if (!tcphs_transfer_throughput(lab->conn->transfer, s, &bytes, &ns) || side->first_payload.frame == 0) {
+        if (!tcphs_transfer_throughput(tcphs_conn_transfer(lab->conn), s, &bytes, &ns) || side->first_payload.frame == 0) {
             fprintf(out, "- %s: none (no acknowledged payload)\n", arrow((tcphs_side)s));
             continue;
         }

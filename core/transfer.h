@@ -42,8 +42,11 @@ typedef struct {
     int64_t  srtt_before_ns; /* the sender's SRTT and RTTVAR before this sample */
     int64_t  rttvar_before_ns; /*   (with ESTIMATE, not FIRST) */
     uint32_t acked_in;       /* frame of the first ACK covering its last sequence number */
-    uint32_t acks_segments;  /* payload segments of the peer this ACK covers first and completely */
-    uint8_t  flags;          /* TCPHS_XFER_* */
+    /* One slot per segment that occupies sequence space or acknowledges
+     * data: 32 bytes, where a whole byte for the flags would make it 40.
+     * An ACK covers at most the TCPHS_INFLIGHT_MAX segments queued. */
+    uint32_t acks_segments : 24; /* payload segments of the peer this ACK covers first and completely */
+    uint32_t flags : 8;      /* TCPHS_XFER_* */
 } tcphs_xfer;
 
 /* An estimator state, RFC 6298 section 2. */
@@ -65,7 +68,7 @@ typedef struct {
 /* At most this many segments per direction wait for their ACK.  When more
  * do (a capture that lost every ACK), the oldest is forgotten: it then has
  * no tcphs.acked_in, rather than a wrong one. */
-#define TCPHS_INFLIGHT_MAX 65536u
+#define TCPHS_INFLIGHT_MAX 65536u    /* below 2^24: tcphs_xfer.acks_segments */
 
 /* One direction: what one side sent and what the other acknowledged. */
 typedef struct {
@@ -95,6 +98,36 @@ typedef struct {
     uint32_t slot_count;     /* slot numbers handed out */
     uint32_t slot_capacity;
 } tcphs_transfer;
+
+/* The first segments of a connection as the transfer bookkeeping reads
+ * them.  A connection keeps these instead of a tcphs_transfer until a third
+ * segment comes (conn.c): the half-open connections of a SYN flood or a port
+ * scan (a SYN and its SYN-ACK or RST) never need a table of their own, and
+ * their answers are replayed from these when asked for. */
+#define TCPHS_TRANSFER_LOG_MAX 2u
+
+enum {
+    TCPHS_LOGGED_RETRANSMISSION = 1u << 0,  /* the segment had TCPHS_RETRANSMISSION */
+    TCPHS_LOGGED_HAVE_ACK       = 1u << 1,  /* ... TCPHS_HAVE_ACK */
+    TCPHS_LOGGED_FROM_SERVER    = 1u << 2   /* its sender (tcphs_side 1) */
+};
+
+typedef struct {
+    int64_t  time_ns[TCPHS_TRANSFER_LOG_MAX];
+    uint32_t frame[TCPHS_TRANSFER_LOG_MAX];
+    uint32_t seq[TCPHS_TRANSFER_LOG_MAX];
+    uint32_t ack[TCPHS_TRANSFER_LOG_MAX];
+    uint32_t len[TCPHS_TRANSFER_LOG_MAX];
+    uint16_t flags[TCPHS_TRANSFER_LOG_MAX];
+    uint8_t  marks[TCPHS_TRANSFER_LOG_MAX];   /* TCPHS_LOGGED_* */
+} tcphs_transfer_log;
+
+/* Keep segment `i` of the log (side = sender): what tcphs_transfer_update()
+ * reads of it. */
+void tcphs_transfer_log_put(tcphs_transfer_log *log, uint32_t i, int side, const tcphs_segment *seg);
+
+/* Feed logged segment `i` to t, as tcphs_transfer_update() would have been. */
+uint32_t tcphs_transfer_replay(tcphs_transfer *t, const tcphs_transfer_log *log, uint32_t i);
 
 /* Window-scale facts a segment is read with, packed in one byte of the
  * record: the shift to apply to its window field, and whether it is known. */
