@@ -193,6 +193,15 @@ bool tcphs_record_window_bytes(const tcphs_record *rec, uint32_t *bytes);
 /* tcphs.conn.throughput_client / _server in bytes per second. */
 bool tcphs_conn_throughput(const tcphs_conn *conn, tcphs_side side, double *bytes_per_s);
 
+/* The ISN of `side` as known when rec was made; false when it was not. */
+static inline bool tcphs_record_isn(const tcphs_record *rec, tcphs_side side, uint32_t *isn)
+{
+    bool client = side == TCPHS_SIDE_CLIENT;
+
+    *isn = client ? rec->isn_client : rec->isn_server;
+    return (rec->known & (client ? TCPHS_KNOWN_ISN_CLIENT : TCPHS_KNOWN_ISN_SERVER)) != 0;
+}
+
 /* Verdicts about the whole connection as it stands. */
 tcphs_hs_verdict tcphs_conn_hs_verdict(const tcphs_conn *conn);
 tcphs_close_initiator tcphs_conn_close_initiator(const tcphs_conn *conn);

@@ -16,26 +16,9 @@
 
 /* ---- cells shared by the table and the report -------------------------------- */
 
-/* ns as a decimal number of `unit`s with `digits` decimals (digits <= 6). */
-static void format_scaled(char *buf, size_t size, int64_t ns, uint64_t unit, int digits)
-{
-    uint64_t magnitude = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-    uint64_t step = unit;
-
-    for (int i = 0; i < digits; i++)
-        step /= 10;
-    snprintf(buf, size, "%s%" PRIu64 ".%0*" PRIu64, ns < 0 ? "-" : "", magnitude / unit, digits,
-             (magnitude % unit) / step);
-}
-
 static void format_ms(char *buf, size_t size, int64_t ns)
 {
-    format_scaled(buf, size, ns, 1000000u, 3);
-}
-
-static void format_seconds(char *buf, size_t size, int64_t ns)
-{
-    format_scaled(buf, size, ns, 1000000000u, 6);
+    tcphs_format_scaled(buf, size, ns, 1000000u, 3);
 }
 
 /* The negotiated options as a short list: "WS,SACK,TS"; "-" for none, and
@@ -162,7 +145,7 @@ static void cell_pkts_c(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n,
 static void cell_pkts_s(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu32, c->side[1].packets); }
 static void cell_bytes_c(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu64, c->side[0].bytes); }
 static void cell_bytes_s(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu64, c->side[1].bytes); }
-static void cell_duration(char *b, size_t n, const tcphs_conn *c) { format_seconds(b, n, c->last_ns - c->first_ns); }
+static void cell_duration(char *b, size_t n, const tcphs_conn *c) { tcphs_format_seconds(b, n, c->last_ns - c->first_ns); }
 
 static const struct {
     const char *title;
@@ -321,11 +304,6 @@ void tcphs_report_collect(tcphs_report_stream *rs, uint32_t frame, int64_t rel_n
 
 /* ---- the Markdown report -------------------------------------------------------------- */
 
-static const char *direction(const tcphs_record *rec)
-{
-    return rec->from == TCPHS_SIDE_CLIENT ? "client → server" : "server → client";
-}
-
 /* " 4255483972 | 1 |": the raw value, and the value relative to isn when known. */
 static void write_seq_pair(FILE *out, uint32_t value, bool isn_known, uint32_t isn)
 {
@@ -339,15 +317,13 @@ static void write_seq_pair(FILE *out, uint32_t value, bool isn_known, uint32_t i
  * relative to its sender's ISN, its ack to the peer's. */
 static void write_seq_ack_cells(FILE *out, const tcphs_record *rec)
 {
-    bool client_known = (rec->known & TCPHS_KNOWN_ISN_CLIENT) != 0;
-    bool server_known = (rec->known & TCPHS_KNOWN_ISN_SERVER) != 0;
-    bool from_client = rec->from == TCPHS_SIDE_CLIENT;
+    uint32_t own_isn, peer_isn;
+    bool own_known = tcphs_record_isn(rec, (tcphs_side)rec->from, &own_isn);
+    bool peer_known = tcphs_record_isn(rec, tcphs_other_side((tcphs_side)rec->from), &peer_isn);
 
-    write_seq_pair(out, rec->seq, from_client ? client_known : server_known,
-                   from_client ? rec->isn_client : rec->isn_server);
+    write_seq_pair(out, rec->seq, own_known, own_isn);
     if (rec->flags & TCPHS_ACK)
-        write_seq_pair(out, rec->ack, from_client ? server_known : client_known,
-                       from_client ? rec->isn_server : rec->isn_client);
+        write_seq_pair(out, rec->ack, peer_known, peer_isn);
     else
         fprintf(out, " - | - |");
 }
@@ -387,12 +363,13 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
         return;
     }
     tcphs_flags_format(flags, sizeof(flags), rec->flags);
-    format_seconds(time, sizeof(time), row->rel_ns);
+    tcphs_format_seconds(time, sizeof(time), row->rel_ns);
     if (step < 2)
         format_offer(options, sizeof(options), &rs->conn->offer[rec->from]);
     else
         snprintf(options, sizeof(options), "-");
-    fprintf(out, "| %s | %" PRIu32 " | %s | %s | %s |", names[step], row->frame, time, direction(rec), flags);
+    fprintf(out, "| %s | %" PRIu32 " | %s | %s | %s |", names[step], row->frame, time,
+            tcphs_direction_name((tcphs_side)rec->from), flags);
     write_seq_ack_cells(out, rec);
     fprintf(out, " ");
     write_window(out, rs->conn, rec);
@@ -478,7 +455,7 @@ static void write_data_transfer(FILE *out, const tcphs_report_stream *rs)
 
     fprintf(out, "### Data transfer\n\n");
     if (rs->first_data.frame) {
-        format_seconds(time, sizeof(time), rs->first_data.rel_ns);
+        tcphs_format_seconds(time, sizeof(time), rs->first_data.rel_ns);
         fprintf(out, "Data transfer starts at frame %" PRIu32 " (%s s), sent by the %s.\n\n", rs->first_data.frame,
                 time, tcphs_side_name(rs->first_data.rec->from));
     } else {
@@ -524,8 +501,9 @@ static void write_teardown(FILE *out, const tcphs_report_stream *rs)
         const tcphs_record *rec = row->rec;
 
         tcphs_flags_format(flags, sizeof(flags), rec->flags);
-        format_seconds(time, sizeof(time), row->rel_ns);
-        fprintf(out, "| %" PRIu32 " | %s | %s | %s | %s |", row->frame, time, direction(rec), flags,
+        tcphs_format_seconds(time, sizeof(time), row->rel_ns);
+        fprintf(out, "| %" PRIu32 " | %s | %s | %s | %s |", row->frame, time,
+                tcphs_direction_name((tcphs_side)rec->from), flags,
                 tcphs_event_name(rec->event));
         write_seq_ack_cells(out, rec);
         write_state_cells(out, rec);
@@ -551,7 +529,7 @@ void tcphs_write_report(FILE *out, const tcphs_report_stream *rs)
     write_data_transfer(out, rs);
     tcphs_write_lab_transfer(out, &rs->lab);
     write_teardown(out, rs);
-    format_seconds(time, sizeof(time), conn->last_ns - conn->first_ns);
+    tcphs_format_seconds(time, sizeof(time), conn->last_ns - conn->first_ns);
     fprintf(out, "### Duration\n\n%s s from frame %" PRIu32 " to frame %" PRIu32 ": %" PRIu32 " segments, %" PRIu64
                  " payload bytes.\n\n", time, rs->first_frame, rs->last_frame,
             conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes + conn->side[1].bytes);
@@ -569,7 +547,7 @@ void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *str
 
         tcphs_endpoint_format(client, sizeof(client), &conn->client);
         tcphs_endpoint_format(server, sizeof(server), &conn->server);
-        format_seconds(time, sizeof(time), conn->last_ns - conn->first_ns);
+        tcphs_format_seconds(time, sizeof(time), conn->last_ns - conn->first_ns);
         fprintf(out, "| %" PRIu32 " | %s | %s | %s | %" PRIu32 " | %" PRIu64 " | %" PRIu64 " | %s | %s |\n",
                 conn->stream, client, server, tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)),
                 conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes, time,

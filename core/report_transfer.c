@@ -127,29 +127,6 @@ void tcphs_lab_collect(tcphs_lab *lab, uint32_t frame, int64_t rel_ns, const tcp
 
 /* ---- writing ---------------------------------------------------------------------------- */
 
-/* Seconds with six decimals (truncated, as the rest of the report). */
-static void seconds(char *buf, size_t size, int64_t ns)
-{
-    uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-
-    snprintf(buf, size, "%s%" PRIu64 ".%06" PRIu64, ns < 0 ? "-" : "", mag / 1000000000u,
-             (mag % 1000000000u) / 1000u);
-}
-
-static const char *arrow(tcphs_side from)
-{
-    return from == TCPHS_SIDE_CLIENT ? "client → server" : "server → client";
-}
-
-/* The sender's ISN, or false when unknown. */
-static bool own_isn(const tcphs_record *rec, uint32_t *isn)
-{
-    uint8_t bit = rec->from == TCPHS_SIDE_CLIENT ? TCPHS_KNOWN_ISN_CLIENT : TCPHS_KNOWN_ISN_SERVER;
-
-    *isn = rec->from == TCPHS_SIDE_CLIENT ? rec->isn_client : rec->isn_server;
-    return (rec->known & bit) != 0;
-}
-
 static bool peer_isn(const tcphs_record *rec, uint32_t *isn)
 {
     uint8_t bit = rec->from == TCPHS_SIDE_CLIENT ? TCPHS_KNOWN_ISN_SERVER : TCPHS_KNOWN_ISN_CLIENT;
@@ -182,14 +159,15 @@ static void write_first_payloads(FILE *out, const tcphs_lab *lab)
         uint32_t isn = 0;
 
         if (row->frame == 0) {
-            fprintf(out, "- %s: none\n", arrow((tcphs_side)s));
+            fprintf(out, "- %s: none\n", tcphs_direction_name((tcphs_side)s));
             continue;
         }
-        bool known = own_isn(row->rec, &isn);
+        bool known = tcphs_record_isn(row->rec, (tcphs_side)row->rec->from, &isn);
 
         seq_text(seq, sizeof(seq), row->rec->seq, known, isn);
-        seconds(at, sizeof(at), row->rel_ns);
-        fprintf(out, "- %s: frame %" PRIu32 " at %s s, seq %s, %" PRIu32 " bytes\n", arrow((tcphs_side)s),
+        tcphs_format_seconds(at, sizeof(at), row->rel_ns);
+        fprintf(out, "- %s: frame %" PRIu32 " at %s s, seq %s, %" PRIu32 " bytes\n",
+                tcphs_direction_name((tcphs_side)s),
                 row->frame, at, seq, row->rec->len);
     }
     fprintf(out, "\n");
@@ -202,10 +180,10 @@ static void write_segment_table(FILE *out, const tcphs_lab *lab, tcphs_side s)
 
     if (side->payload_count == 1)
         fprintf(out, "The only payload segment of the %s (%s, the side that sent the most):\n\n",
-                tcphs_side_name(s), arrow(s));
+                tcphs_side_name(s), tcphs_direction_name(s));
     else
         fprintf(out, "The first %" PRIu32 " payload segments of the %s (%s, the side that sent the most):\n\n",
-                side->payload_count, tcphs_side_name(s), arrow(s));
+                side->payload_count, tcphs_side_name(s), tcphs_direction_name(s));
     fprintf(out, "| # | Frame | Seq (raw) | Seq (rel) | Length | Sent at (s) | Acked in | ACK at (s) "
                  "| SampleRTT (s) | EstimatedRTT after (s) |\n");
     fprintf(out, "|---|---|---|---|---|---|---|---|---|---|\n");
@@ -216,27 +194,27 @@ static void write_segment_table(FILE *out, const tcphs_lab *lab, tcphs_side s)
         char sent[32], acked[32], rtt[32], srtt[32], rel[16];
         uint32_t isn = 0;
 
-        seconds(sent, sizeof(sent), row->rel_ns);
-        if (own_isn(row->rec, &isn))
+        tcphs_format_seconds(sent, sizeof(sent), row->rel_ns);
+        if (tcphs_record_isn(row->rec, (tcphs_side)row->rec->from, &isn))
             snprintf(rel, sizeof(rel), "%" PRIu32, row->rec->seq - isn);
         else
             snprintf(rel, sizeof(rel), "-");
         fprintf(out, "| %" PRIu32 " | %" PRIu32 " | %" PRIu32 " | %s | %" PRIu32 " | %s |", i + 1, row->frame,
                 row->rec->seq, rel, row->rec->len, sent);
         if (x && (x->flags & TCPHS_XFER_ACKED)) {
-            seconds(acked, sizeof(acked), row->rel_ns + x->ack_delay_ns);
+            tcphs_format_seconds(acked, sizeof(acked), row->rel_ns + x->ack_delay_ns);
             fprintf(out, " %" PRIu32 " | %s |", x->acked_in, acked);
         } else {
             fprintf(out, " - | - |");
         }
         if (x && (x->flags & TCPHS_XFER_RTT)) {
-            seconds(rtt, sizeof(rtt), x->ack_delay_ns);
+            tcphs_format_seconds(rtt, sizeof(rtt), x->ack_delay_ns);
             fprintf(out, " %s |", rtt);
         } else {
             fprintf(out, " - |");
         }
         if (tcphs_xfer_estimate(x, &est)) {
-            seconds(srtt, sizeof(srtt), est.srtt_ns);
+            tcphs_format_seconds(srtt, sizeof(srtt), est.srtt_ns);
             fprintf(out, " %s |\n", srtt);
         } else {
             fprintf(out, " - |\n");
@@ -323,7 +301,7 @@ static void write_retransmissions(FILE *out, const tcphs_lab *lab)
         uint32_t kept = side->retransmissions < TCPHS_LAB_RETRANSMISSIONS ? side->retransmissions
                                                                           : TCPHS_LAB_RETRANSMISSIONS;
 
-        fprintf(out, "- %s: ", arrow((tcphs_side)s));
+        fprintf(out, "- %s: ", tcphs_direction_name((tcphs_side)s));
         if (side->retransmissions == 0) {
             fprintf(out, "none\n");
             continue;
@@ -363,15 +341,16 @@ static void write_throughput(FILE *out, const tcphs_lab *lab)
         double bps;
 
         if (!tcphs_transfer_throughput(tcphs_conn_transfer(lab->conn), s, &bytes, &ns) || side->first_payload.frame == 0) {
-            fprintf(out, "- %s: none (no acknowledged payload)\n", arrow((tcphs_side)s));
+            fprintf(out, "- %s: none (no acknowledged payload)\n", tcphs_direction_name((tcphs_side)s));
             continue;
         }
         bps = (double)bytes * 1e9 / (double)ns;
-        seconds(from, sizeof(from), side->first_payload.rel_ns);
-        seconds(to, sizeof(to), side->first_payload.rel_ns + ns);
-        seconds(span, sizeof(span), ns);
+        tcphs_format_seconds(from, sizeof(from), side->first_payload.rel_ns);
+        tcphs_format_seconds(to, sizeof(to), side->first_payload.rel_ns + ns);
+        tcphs_format_seconds(span, sizeof(span), ns);
         fprintf(out, "- %s: %" PRIu64 " bytes / (%s − %s s) = %" PRIu64 " / %s s = **%.1f bytes/s** "
-                     "(%.3f Mbit/s)\n", arrow((tcphs_side)s), bytes, to, from, bytes, span, bps, bps * 8 / 1e6);
+                     "(%.3f Mbit/s)\n", tcphs_direction_name((tcphs_side)s), bytes, to, from, bytes, span, bps,
+                bps * 8 / 1e6);
     }
     fprintf(out, "\n");
 }
@@ -385,8 +364,8 @@ static void write_arrow(FILE *out, const tcphs_lab_row *row)
     uint32_t isn = 0;
 
     tcphs_flags_format(flags, sizeof(flags), rec->flags);
-    seconds(at, sizeof(at), row->rel_ns);
-    bool known = own_isn(rec, &isn);
+    tcphs_format_seconds(at, sizeof(at), row->rel_ns);
+    bool known = tcphs_record_isn(rec, (tcphs_side)rec->from, &isn);
 
     seq_text(seq, sizeof(seq), rec->seq, known, isn);
     fprintf(out, "    %s: frame %" PRIu32 ", %s s, %s, seq %s", rec->from == TCPHS_SIDE_CLIENT ? "C->>S" : "S->>C",

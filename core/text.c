@@ -8,6 +8,7 @@
 #include "text.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -25,6 +26,22 @@ void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep)
         snprintf(buf, size, "[%s]:%u", addr, ep->port);
     else
         snprintf(buf, size, "?:%u", ep->port);
+}
+
+void tcphs_format_scaled(char *buf, size_t size, int64_t ns, uint64_t unit, int digits)
+{
+    uint64_t magnitude = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    uint64_t step = unit;
+
+    for (int i = 0; i < digits; i++)
+        step /= 10;
+    snprintf(buf, size, "%s%" PRIu64 ".%0*" PRIu64, ns < 0 ? "-" : "", magnitude / unit, digits,
+             (magnitude % unit) / step);
+}
+
+void tcphs_format_seconds(char *buf, size_t size, int64_t ns)
+{
+    tcphs_format_scaled(buf, size, ns, 1000000000u, 6);
 }
 
 void tcphs_flags_format(char *buf, size_t size, uint16_t flags)
@@ -66,8 +83,6 @@ static void build_ctx(note_ctx *ctx, const tcphs_record *rec, const char *client
 {
     const tcphs_conn *conn = rec->conn;
     bool from_client = rec->from == TCPHS_SIDE_CLIENT;
-    bool client_known = (rec->known & TCPHS_KNOWN_ISN_CLIENT) != 0;
-    bool server_known = (rec->known & TCPHS_KNOWN_ISN_SERVER) != 0;
 
     ctx->rec = rec;
     ctx->who = from_client ? "Client" : "Server";
@@ -82,10 +97,8 @@ static void build_ctx(note_ctx *ctx, const tcphs_record *rec, const char *client
     }
     ctx->who_ep = from_client ? client_text : server_text;
     ctx->peer_ep = from_client ? server_text : client_text;
-    ctx->own_isn_known = from_client ? client_known : server_known;
-    ctx->own_isn = from_client ? rec->isn_client : rec->isn_server;
-    ctx->peer_isn_known = from_client ? server_known : client_known;
-    ctx->peer_isn = from_client ? rec->isn_server : rec->isn_client;
+    ctx->own_isn_known = tcphs_record_isn(rec, (tcphs_side)rec->from, &ctx->own_isn);
+    ctx->peer_isn_known = tcphs_record_isn(rec, tcphs_other_side((tcphs_side)rec->from), &ctx->peer_isn);
 }
 
 /* Letters of the textbook: x is the client's ISN, y the server's. */

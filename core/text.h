@@ -13,6 +13,13 @@
 /* "192.0.2.1:80" or "[2001:db8::1]:443"; "?" for an unknown family. */
 void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep);
 
+/* ns as a decimal number of `unit` nanoseconds with `digits` decimals
+ * (digits <= 6), truncated: "0.040433" for seconds with 6 decimals. */
+void tcphs_format_scaled(char *buf, size_t size, int64_t ns, uint64_t unit, int digits);
+
+/* Seconds with six decimals, as the tables and reports write times. */
+void tcphs_format_seconds(char *buf, size_t size, int64_t ns);
+
 /* Longest flag list ("FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE") plus NUL. */
 #define TCPHS_FLAGS_STRLEN 48
 

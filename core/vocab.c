@@ -124,6 +124,11 @@ const char *tcphs_close_initiator_name(tcphs_close_initiator initiator)
     return WORD_AT(close_initiator_words, initiator);
 }
 
+const char *tcphs_direction_name(tcphs_side from)
+{
+    return from == TCPHS_SIDE_CLIENT ? "client " TCPHS_ARROW " server" : "server " TCPHS_ARROW " client";
+}
+
 const char *tcphs_close_kind_name(tcphs_close_kind kind) { return WORD_AT(close_kind_words, kind); }
 
 const char *tcphs_state_name(tcphs_state state) { return WORD_AT(state_words, state); }

@@ -108,6 +108,8 @@ typedef enum {
 const char *tcphs_phase_name(tcphs_phase phase);
 const char *tcphs_event_name(tcphs_event event);
 const char *tcphs_side_name(tcphs_side side);
+/* "client → server" or "server → client": the direction of a segment the side sends. */
+const char *tcphs_direction_name(tcphs_side from);
 const char *tcphs_hs_verdict_name(tcphs_hs_verdict verdict);
 const char *tcphs_close_initiator_name(tcphs_close_initiator initiator);
 const char *tcphs_close_kind_name(tcphs_close_kind kind);
