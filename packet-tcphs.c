@@ -268,16 +268,9 @@ void tcphs_cut_headers(guint32 *segments, guint32 *snaplen)
 
 /* ---- reading a TCP layer from the tree ------------------------------------- */
 
-/* A TCP layer being read: the segment facts. */
-typedef struct {
-    tcphs_segment seg;
-} layer_reading;
-
 /* Copy one field's value into the segment facts. */
-static void take_field(layer_reading *reading, const source_field *src, field_info *fi)
+static void take_field(tcphs_segment *seg, const source_field *src, field_info *fi)
 {
-    tcphs_segment *seg = &reading->seg;
-
     switch (src->kind) {
     case SRC_STREAM:      seg->stream = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_STREAM; break;
     case SRC_LEN:         seg->len = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_LEN; break;
@@ -299,12 +292,12 @@ static void take_field(layer_reading *reading, const source_field *src, field_in
  * level, and each node costs one table lookup. */
 static void take_fields_below(proto_node *node, gpointer data)
 {
-    layer_reading *reading = (layer_reading *)data;
+    tcphs_segment *seg = (tcphs_segment *)data;
     field_info *fi = PNODE_FINFO(node);
     const source_field *src;
 
     if (fi && fi->hfinfo && (src = source_field_of(fi->hfinfo->id)) != NULL)
-        take_field(reading, src, fi);
+        take_field(seg, src, fi);
     if (node->first_child)
         proto_tree_children_foreach(node, take_fields_below, data);
 }
@@ -376,15 +369,14 @@ static void read_addresses(proto_node *ip_layer, tcphs_segment *seg)
 static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info *pinfo, tcphs_segment *seg)
 {
     field_info *fi = PNODE_FINFO(tcp_layer);
-    layer_reading reading;
 
-    memset(&reading, 0, sizeof(reading));
-    reading.seg.frame = pinfo->num;
-    reading.seg.time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    memset(seg, 0, sizeof(*seg));
+    seg->frame = pinfo->num;
+    seg->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
     if (ip_layer)
-        read_addresses(ip_layer, &reading.seg);
-    proto_tree_children_foreach(tcp_layer, take_fields_below, &reading);
-    switch (read_header(fi, &reading.seg)) {
+        read_addresses(ip_layer, seg);
+    proto_tree_children_foreach(tcp_layer, take_fields_below, seg);
+    switch (read_header(fi, seg)) {
     case TCPHS_HDR_TOO_SHORT:
         /* No ports, sequence numbers or flags: no verdict, as without tcp.stream. */
         if (fi && fi->ds_tvb)
@@ -397,15 +389,14 @@ static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_i
          * A SYN or SYN-ACK is judged without them (tcphs tells its own
          * retransmissions by the ISN), its options unknown; any other
          * segment would be judged wrongly, so it gets no verdict. */
-        if (!(reading.seg.flags & TCPHS_SYN))
+        if (!(seg->flags & TCPHS_SYN))
             return FALSE;
         break;
     case TCPHS_HDR_COMPLETE:
         break;
     }
-    if (payload_truncated(pinfo, &reading.seg))
-        reading.seg.have |= TCPHS_PAYLOAD_TRUNCATED;
-    *seg = reading.seg;
+    if (payload_truncated(pinfo, seg))
+        seg->have |= TCPHS_PAYLOAD_TRUNCATED;
     return TRUE;
 }
 
