@@ -829,8 +829,8 @@ static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_re
         else
             proto_item_append_text(item, " (%u \u00d7 2^%u)", rec->window, rec->wscale & TCPHS_WSCALE_SHIFT_MASK);
     }
-    if (x && x->acks_segments)
-        add_uint(out, hf_tcphs_acks_segments, x->acks_segments);
+    if (rec->acks_segments)
+        add_uint(out, hf_tcphs_acks_segments, rec->acks_segments);
 }
 
 /* The fields of the Connection subtree (add_connection()). */

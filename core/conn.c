@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(TCPHS_INFLIGHT_MAX < (1u << 24), "tcphs_record.acks_segments has 24 bits");
+_Static_assert(sizeof(tcphs_record) <= 48, "a tcphs_record is stored with every TCP frame");
+
 enum {
     TIMING_SYN    = 1u << 0,
     TIMING_SYNACK = 1u << 1,
@@ -629,6 +632,7 @@ static struct {
     const tcphs_conn *conn;
     uint32_t logged;          /* segments of conn's log replayed into t */
     uint32_t last_slot;       /* what replaying the last of them returned */
+    uint32_t last_acks_segments;
     tcphs_transfer t;
 } replayed;
 
@@ -644,15 +648,19 @@ static void forget_replayed_of(const tcphs_conn *conn)
         forget_replayed();
 }
 
-/* Replays conn's log as far as needed; returns the slot of its last segment. */
-static uint32_t replay(const tcphs_conn *conn)
+/* Replays conn's log as far as needed; returns the slot of its last
+ * segment, and (acks_segments not NULL) what it acknowledges. */
+static uint32_t replay(const tcphs_conn *conn, uint32_t *acks_segments)
 {
     if (replayed.conn != conn || replayed.logged > conn->transfer_logged) {
         forget_replayed();
         replayed.conn = conn;
     }
     while (replayed.logged < conn->transfer_logged)
-        replayed.last_slot = tcphs_transfer_replay(&replayed.t, &conn->transfer.log, replayed.logged++);
+        replayed.last_slot = tcphs_transfer_replay(&replayed.t, &conn->transfer.log, replayed.logged++,
+                                                   &replayed.last_acks_segments);
+    if (acks_segments)
+        *acks_segments = replayed.last_acks_segments;
     return replayed.last_slot;
 }
 
@@ -668,8 +676,10 @@ static void take_table(tcphs_conn *conn)
             *table = replayed.t;
             memset(&replayed, 0, sizeof(replayed));
         } else {
+            uint32_t ignored;
+
             for (uint32_t i = 0; i < conn->transfer_logged; i++)
-                tcphs_transfer_replay(table, &conn->transfer.log, i);
+                tcphs_transfer_replay(table, &conn->transfer.log, i, &ignored);
         }
     }
     forget_replayed_of(conn);
@@ -681,19 +691,24 @@ static void take_table(tcphs_conn *conn)
  * and the segment's place in the ACK bookkeeping. */
 static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
 {
+    uint32_t acks_segments;
+
     if (tcphs_segment_has(seg, TCPHS_HAVE_WINDOW))
         rec->wscale = tcphs_wscale_for(tcphs_has_flag(seg, TCPHS_SYN), side == TCPHS_SIDE_SERVER,
                                        wscale_offer(&conn->offer[side]),
                                        wscale_offer(&conn->offer[tcphs_other_side(side)]));
     if (conn->transfer_logged < TCPHS_TRANSFER_LOG_MAX) {
         tcphs_transfer_log_put(&conn->transfer.log, conn->transfer_logged++, side, seg);
-        rec->xfer = replay(conn);
+        rec->xfer = replay(conn, &acks_segments);
+        rec->acks_segments = acks_segments;
         return;
     }
     if (conn->transfer_logged != TCPHS_TRANSFER_TABLE)
         take_table(conn);
-    if (conn->transfer.table)   /* NULL: out of memory, no transfer answers rather than wrong ones */
-        rec->xfer = tcphs_transfer_update(conn->transfer.table, side, seg);
+    if (conn->transfer.table) {   /* NULL: out of memory, no transfer answers rather than wrong ones */
+        rec->xfer = tcphs_transfer_update(conn->transfer.table, side, seg, &acks_segments);
+        rec->acks_segments = acks_segments;
+    }
 }
 
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
@@ -872,7 +887,7 @@ const tcphs_transfer *tcphs_conn_transfer(const tcphs_conn *conn)
         return conn->transfer.table;
     if (conn->transfer_logged == 0)
         return NULL;
-    replay(conn);
+    replay(conn, NULL);
     return &replayed.t;
 }
 

@@ -73,7 +73,10 @@ typedef struct {
     uint8_t  ack_ok : 1;     /* the ack check passed (with TCPHS_KNOWN_ACK_CHECK) */
     tcphs_state_pair states_before; /* both endpoints' RFC 9293 states before this segment */
     tcphs_state_pair states;        /* ... and once it has been sent and delivered */
-    uint8_t  wscale;         /* TCPHS_WSCALE_*: the window's shift as known when read */
+    /* In the record's last four bytes: an ACK covers at most the
+     * TCPHS_INFLIGHT_MAX segments queued. */
+    uint32_t acks_segments : 24; /* payload segments of the peer this ACK covers first and completely */
+    uint32_t wscale : 8;     /* TCPHS_WSCALE_*: the window's shift as known when read */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */

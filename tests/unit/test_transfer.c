@@ -77,9 +77,7 @@ static bool has_rtt(const capture *cap, uint32_t frame)
 
 static uint32_t acks_segments(const capture *cap, uint32_t frame)
 {
-    const tcphs_xfer *x = xfer(cap, frame);
-
-    return x ? x->acks_segments : 0;
+    return cap->rec[frame].acks_segments;
 }
 
 /* RFC 6298 2.2 and 2.3 by hand: samples 40, 48, 41 ms.
