@@ -24,6 +24,7 @@
 #include "packet-tcphs.h"
 #include "plugin/ws-compat.h"
 #include "core/conn.h"
+#include "core/store.h"
 #include "core/tcphdr.h"
 #include "core/text.h"
 #include "core/transfer.h"
@@ -211,45 +212,11 @@ static void lookup_source_fields(void)
 
 /* ---- per-capture state ------------------------------------------------------- */
 
-/* A connection, and what showing it needs more than once: its endpoints as
- * text, made the first time a tree shows them rather than for every packet.
- * The record is the first member: a tcphs_conn * is a conn_entry *. */
-typedef struct {
-    tcphs_conn conn;
-    const char *client_text;
-    const char *server_text;
-} conn_entry;
-
-/* tcp.stream -> conn_entry, for the capture file being read.  Wireshark
- * numbers streams 0, 1, 2, ... as it meets them, so the entries sit in pages
- * of CONN_PAGE by stream number (file scope): a hash map's item and buckets
- * (~60 bytes) and the allocator's header and 16-byte rounding (~24) would
- * cost every connection ~84 bytes more. */
-#define CONN_PAGE 128u
-typedef struct {
-    conn_entry entry[CONN_PAGE];
-    guint8 used[CONN_PAGE / 8];     /* entry i was initialised: bit i */
-} conn_page;
-static conn_page **conn_pages;
-static guint conn_page_count;
-
-/* Per frame, tcphs stores one tcphs_record per TCP layer it could analyse,
- * in the order of the layers: the first in the frame index below, the others
- * (tunnels) with p_add_proto_data() under keys 1, 2, ...
- * The records themselves come from blocks of RECORD_BLOCK (file scope): one
- * allocation per record would add its own header and alignment to every
- * TCP frame of the capture. */
-#define RECORD_BLOCK 1024
-static tcphs_record *record_block;
-static guint record_block_used;
-
-/* The frame index: the first record of each frame, by frame number, in pages
- * of FRAME_PAGE pointers (file scope, a page made when a frame of it has a
- * record).  8 bytes a frame, where p_add_proto_data() takes ~40: its
- * proto_data_t with the allocator's header, and a GSList node. */
-#define FRAME_PAGE 4096u
-static const tcphs_record ***frame_pages;
-static guint frame_page_count;
+/* What tcphs learnt of the capture file being read: its connections by
+ * tcp.stream and the record of each frame's first TCP layer (core/store.h).
+ * The records of further TCP layers of a frame (tunnels) are kept with
+ * p_add_proto_data() under keys 1, 2, ... (file scope). */
+static tcphs_store *store;
 
 /* TCP layers of the capture whose 20-byte fixed header the snaplen cut
  * (nothing to analyse), and the frame length that would have kept the
@@ -402,92 +369,44 @@ static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_i
 
 /* ---- first pass: classify and store --------------------------------------- */
 
-/* A directory of pages (file scope) with room for page `page`: doubled as
- * needed, the new slots NULL.  Returns the directory; *count its size. */
-static void **with_page_slot(void **pages, guint *count, guint page)
+/* Connections must stay whole while a tap listens: it keeps pointers to
+ * them until the end of the run (store.h). */
+static tcphs_keep keep_for_taps(void)
 {
-    guint grown = *count ? *count : 64;
-    void **bigger;
-
-    if (page < *count)
-        return pages;
-    while (grown <= page)
-        grown *= 2;
-    bigger = wmem_alloc0_array(wmem_file_scope(), void *, grown);
-    if (pages) {
-        memcpy(bigger, pages, *count * sizeof(*pages));
-        wmem_free(wmem_file_scope(), pages);
-    }
-    *count = grown;
-    return bigger;
-}
-
-static tcphs_conn *conn_for_stream(guint32 stream)
-{
-    guint page = stream / CONN_PAGE, i = stream % CONN_PAGE;
-    conn_page *p;
-
-    conn_pages = (conn_page **)with_page_slot((void **)conn_pages, &conn_page_count, page);
-    if (!conn_pages[page])
-        conn_pages[page] = wmem_new0(wmem_file_scope(), conn_page);
-    p = conn_pages[page];
-    if (!(p->used[i / 8] & (1u << (i % 8)))) {
-        tcphs_conn_init(&p->entry[i].conn, stream);
-        p->used[i / 8] |= (guint8)(1u << (i % 8));
-    }
-    return &p->entry[i].conn;
-}
-
-static tcphs_record *new_record(void)
-{
-    if (!record_block || record_block_used == RECORD_BLOCK) {
-        record_block = wmem_alloc_array(wmem_file_scope(), tcphs_record, RECORD_BLOCK);
-        record_block_used = 0;
-    }
-    return &record_block[record_block_used++];
-}
-
-static void index_first_record(guint32 frame, const tcphs_record *rec)
-{
-    guint page = frame / FRAME_PAGE;
-
-    frame_pages = (const tcphs_record ***)with_page_slot((void **)frame_pages, &frame_page_count, page);
-    if (!frame_pages[page])
-        frame_pages[page] = wmem_alloc0_array(wmem_file_scope(), const tcphs_record *, FRAME_PAGE);
-    frame_pages[page][frame % FRAME_PAGE] = rec;
+    return have_tap_listener(tcphs_tap) ? TCPHS_KEEP_WHOLE : TCPHS_KEEP_PACKED;
 }
 
 static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
 {
-    if (layer == 0) {
-        guint page = pinfo->num / FRAME_PAGE;
-
-        if (page >= frame_page_count || !frame_pages[page])
-            return NULL;
-        return frame_pages[page][pinfo->num % FRAME_PAGE];
-    }
+    if (layer == 0)
+        return store ? tcphs_store_record(store, pinfo->num, keep_for_taps()) : NULL;
     return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
 }
 
 typedef struct {
     packet_info *pinfo;
     proto_node *ip_layer;        /* the last IP / IPv6 layer met so far */
-    guint count;
-    tcphs_record records[MAX_TCP_LAYERS];
+    guint count;                 /* TCP layers analysed */
 } frame_walk;
 
 static void analyse_tcp_layer(frame_walk *walk, proto_node *tcp_layer)
 {
     tcphs_segment seg;
+    const tcphs_record *rec;
 
-    if (walk->count >= MAX_TCP_LAYERS)
+    if (walk->count >= MAX_TCP_LAYERS || !store)
         return;
     if (!read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &seg))
         return;
     if (!tcphs_segment_has(&seg, TCPHS_HAVE_REQUIRED))
         return;    /* truncated, a fragment, or malformed: no verdict rather than a wrong one */
-    if (tcphs_conn_update(conn_for_stream(seg.stream), &seg, &walk->records[walk->count]))
-        walk->count++;
+    rec = tcphs_store_update(store, &seg, walk->count == 0, keep_for_taps());
+    if (!rec)
+        return;
+    if (walk->count > 0)
+        p_add_proto_data(wmem_file_scope(), walk->pinfo, proto_tcphs, walk->count,
+                         wmem_memdup(wmem_file_scope(), rec, sizeof(*rec)));
+    walk->count++;
 }
 
 /* Find the TCP layers of a frame in order.  Most encapsulations put every
@@ -524,15 +443,6 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
     walk.ip_layer = NULL;
     walk.count = 0;
     proto_tree_children_foreach(tree, find_tcp_layers, &walk);
-    for (guint i = 0; i < walk.count; i++) {
-        tcphs_record *stored = new_record();
-
-        *stored = walk.records[i];
-        if (i == 0)
-            index_first_record(pinfo->num, stored);
-        else
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i, stored);
-    }
 }
 
 /* ---- every pass: show ------------------------------------------------------- */
@@ -591,48 +501,28 @@ static void add_double(const out_tree *out, int hf, double value)
     add_generated(proto_tree_add_double(out->tree, hf, out->tvb, 0, 0, value));
 }
 
-static const char *endpoint_text(const tcphs_endpoint *ep)
-{
-    char text[TCPHS_ENDPOINT_STRLEN];
-
-    tcphs_endpoint_format(text, sizeof(text), ep);
-    return wmem_strdup(wmem_file_scope(), text);
-}
-
-/* The connection's endpoints as text, made once per connection. */
-static const conn_entry *with_endpoint_texts(const tcphs_conn *conn)
-{
-    conn_entry *entry = (conn_entry *)conn;
-
-    if (!entry->client_text) {
-        entry->client_text = endpoint_text(&conn->client);
-        entry->server_text = endpoint_text(&conn->server);
-    }
-    return entry;
-}
-
 /* tcphs.client and tcphs.server. */
 static void add_endpoints(const out_tree *out, const tcphs_conn *conn)
 {
-    const conn_entry *entry;
+    const char *client, *server;
 
     if (!proto_field_is_referenced(out->tree, hf_tcphs_client) &&
         !proto_field_is_referenced(out->tree, hf_tcphs_server))
         return;
-    entry = with_endpoint_texts(conn);
-    add_string(out, hf_tcphs_client, entry->client_text);
-    add_string(out, hf_tcphs_server, entry->server_text);
+    tcphs_store_endpoint_texts(store, conn, &client, &server);
+    add_string(out, hf_tcphs_client, client);
+    add_string(out, hf_tcphs_server, server);
 }
 
 static void add_note(const out_tree *out, const tcphs_record *rec)
 {
     char note[TCPHS_NOTE_MAX];
-    const conn_entry *entry;
+    const char *client, *server;
 
     if (!tcphs_show_notes || !proto_field_is_referenced(out->tree, hf_tcphs_note))
         return;
-    entry = with_endpoint_texts(rec->conn);
-    tcphs_note(note, sizeof(note), rec, entry->client_text, entry->server_text);
+    tcphs_store_endpoint_texts(store, rec->conn, &client, &server);
+    tcphs_note(note, sizeof(note), rec, client, server);
     add_string(out, hf_tcphs_note, note);
 }
 
@@ -1066,11 +956,8 @@ static void tcphs_init(void)
      * -o tcp.check_checksum:TRUE); otherwise asking for it costs every packet. */
     gboolean checksums = tcphs_bool_pref("tcp", "check_checksum");
 
-    conn_pages = NULL;      /* the previous file's connections went with its scope */
-    conn_page_count = 0;
-    record_block = NULL;    /* the previous file's blocks went with its scope */
-    frame_pages = NULL;     /* ... and its frame index */
-    frame_page_count = 0;
+    tcphs_store_free(store);    /* normally done by tcphs_cleanup() */
+    store = tcphs_store_new();
     cut_headers = 0;
     cut_headers_snaplen = 0;
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
@@ -1097,18 +984,8 @@ static void tcphs_init(void)
 static void tcphs_cleanup(void)
 {
     set_postdissector_wanted_hfids(tcphs_handle, NULL);
-    /* The connections' transfer tables are plain heap memory: free them
-     * before the file scope takes the connections away. */
-    for (guint page = 0; page < conn_page_count; page++) {
-        conn_page *p = conn_pages[page];
-
-        for (guint i = 0; p && i < CONN_PAGE; i++) {
-            if (p->used[i / 8] & (1u << (i % 8)))
-                tcphs_conn_free(&p->entry[i].conn);
-        }
-    }
-    conn_pages = NULL;
-    conn_page_count = 0;
+    tcphs_store_free(store);
+    store = NULL;
 }
 
 void proto_register_tcphs(void)

@@ -339,37 +339,6 @@ uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment 
     return slot;
 }
 
-void tcphs_transfer_log_put(tcphs_transfer_log *log, uint32_t i, int side, const tcphs_segment *seg)
-{
-    log->time_ns[i] = seg->time_ns;
-    log->frame[i] = seg->frame;
-    log->seq[i] = seg->seq;
-    log->ack[i] = seg->ack;
-    log->len[i] = seg->len;
-    log->flags[i] = seg->flags;
-    log->marks[i] = (uint8_t)((tcphs_segment_has(seg, TCPHS_RETRANSMISSION) ? TCPHS_LOGGED_RETRANSMISSION : 0) |
-                              (tcphs_segment_has(seg, TCPHS_HAVE_ACK) ? TCPHS_LOGGED_HAVE_ACK : 0) |
-                              (side ? TCPHS_LOGGED_FROM_SERVER : 0));
-}
-
-uint32_t tcphs_transfer_replay(tcphs_transfer *t, const tcphs_transfer_log *log, uint32_t i, uint32_t *acks_segments)
-{
-    tcphs_segment seg;
-
-    memset(&seg, 0, sizeof(seg));
-    seg.time_ns = log->time_ns[i];
-    seg.frame = log->frame[i];
-    seg.seq = log->seq[i];
-    seg.ack = log->ack[i];
-    seg.len = log->len[i];
-    seg.flags = log->flags[i];
-    if (log->marks[i] & TCPHS_LOGGED_RETRANSMISSION)
-        seg.have |= TCPHS_RETRANSMISSION;
-    if (log->marks[i] & TCPHS_LOGGED_HAVE_ACK)
-        seg.have |= TCPHS_HAVE_ACK;
-    return tcphs_transfer_update(t, (log->marks[i] & TCPHS_LOGGED_FROM_SERVER) ? 1 : 0, &seg, acks_segments);
-}
-
 bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns)
 {
     const tcphs_flow *flow;

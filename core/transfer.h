@@ -96,36 +96,6 @@ typedef struct {
     uint32_t slot_cleared;   /* slots 1 .. slot_cleared are valid (zero until written) */
 } tcphs_transfer;
 
-/* The first segments of a connection as the transfer bookkeeping reads
- * them.  A connection keeps these instead of a tcphs_transfer until a third
- * segment comes (conn.c): the half-open connections of a SYN flood or a port
- * scan (a SYN and its SYN-ACK or RST) never need a table of their own, and
- * their answers are replayed from these when asked for. */
-#define TCPHS_TRANSFER_LOG_MAX 2u
-
-enum {
-    TCPHS_LOGGED_RETRANSMISSION = 1u << 0,  /* the segment had TCPHS_RETRANSMISSION */
-    TCPHS_LOGGED_HAVE_ACK       = 1u << 1,  /* ... TCPHS_HAVE_ACK */
-    TCPHS_LOGGED_FROM_SERVER    = 1u << 2   /* its sender (tcphs_side 1) */
-};
-
-typedef struct {
-    int64_t  time_ns[TCPHS_TRANSFER_LOG_MAX];
-    uint32_t frame[TCPHS_TRANSFER_LOG_MAX];
-    uint32_t seq[TCPHS_TRANSFER_LOG_MAX];
-    uint32_t ack[TCPHS_TRANSFER_LOG_MAX];
-    uint32_t len[TCPHS_TRANSFER_LOG_MAX];
-    uint16_t flags[TCPHS_TRANSFER_LOG_MAX];
-    uint8_t  marks[TCPHS_TRANSFER_LOG_MAX];   /* TCPHS_LOGGED_* */
-} tcphs_transfer_log;
-
-/* Keep segment `i` of the log (side = sender): what tcphs_transfer_update()
- * reads of it. */
-void tcphs_transfer_log_put(tcphs_transfer_log *log, uint32_t i, int side, const tcphs_segment *seg);
-
-/* Feed logged segment `i` to t, as tcphs_transfer_update() would have been. */
-uint32_t tcphs_transfer_replay(tcphs_transfer *t, const tcphs_transfer_log *log, uint32_t i, uint32_t *acks_segments);
-
 /* Window-scale facts a segment is read with, packed in one byte of the
  * record: the shift to apply to its window field, and whether it is known. */
 enum {
