@@ -631,10 +631,8 @@ static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segme
         rec->wscale = tcphs_wscale_for(tcphs_has_flag(seg, TCPHS_SYN), side == TCPHS_SIDE_SERVER,
                                        wscale_offer(&conn->offer[side]),
                                        wscale_offer(&conn->offer[tcphs_other_side(side)]));
-    if (conn->transfer) {   /* NULL: out of memory, no transfer answers rather than wrong ones */
-        rec->xfer = tcphs_transfer_update(conn->transfer, side, seg, &acks_segments);
-        rec->acks_segments = acks_segments;
-    }
+    rec->xfer = tcphs_transfer_update(&conn->transfer, side, seg, &acks_segments);
+    rec->acks_segments = acks_segments;
 }
 
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
@@ -650,7 +648,6 @@ bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record 
         assign_roles(conn, seg);
         conn->first_frame = seg->frame;
         conn->first_ns = conn->last_ns = seg->time_ns;
-        conn->transfer = calloc(1, sizeof(*conn->transfer));
     }
     side = sender_side(conn, seg);
     rec->conn = conn;
@@ -800,16 +797,12 @@ tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn)
 
 void tcphs_conn_free(tcphs_conn *conn)
 {
-    if (conn->transfer) {
-        tcphs_transfer_free(conn->transfer);
-        free(conn->transfer);
-        conn->transfer = NULL;
-    }
+    tcphs_transfer_free(&conn->transfer);
 }
 
 const tcphs_transfer *tcphs_conn_transfer(const tcphs_conn *conn)
 {
-    return conn->transfer;
+    return &conn->transfer;
 }
 
 const tcphs_xfer *tcphs_record_xfer(const tcphs_record *rec)

@@ -158,7 +158,7 @@ struct tcphs_conn {
     tcphs_zeek zeek;
     tcphs_endpoints endpoints; /* both endpoints' RFC 9293 states (endpoint.c) */
     tcphs_links links;         /* tcphs.frame.* */
-    tcphs_transfer *transfer;  /* data transfer (transfer.h); NULL: out of memory */
+    tcphs_transfer transfer;   /* data transfer (transfer.h) */
 };
 
 /* Start an empty connection record for a tcp.stream. */
@@ -169,7 +169,7 @@ void tcphs_conn_init(tcphs_conn *conn, uint32_t stream);
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec);
 
 /* Release what the connection holds beyond its own struct (the transfer
- * table): once its records are no longer shown. */
+ * table's slots and queues): once its records are no longer shown. */
 void tcphs_conn_free(tcphs_conn *conn);
 
 /* The connection's transfer bookkeeping as it stands (NULL: none). */

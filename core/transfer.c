@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* First sizes of the slot table and of an in-flight queue; both double as
- * needed.  Small: most connections of a SYN flood or a port scan write one
- * slot (the SYN's, answered by the SYN-ACK) and queue one segment. */
+/* First sizes of the slot table and of an in-flight queue.  Small: most
+ * connections of a SYN flood or a port scan write one slot (the SYN's,
+ * answered by the SYN-ACK) and queue one segment.  The queue doubles; the
+ * slot table, which lives as long as its connection, grows by half (2, 3,
+ * 4, 6, 9, ...): a short request/response connection writes six slots (SYN,
+ * SYN-ACK, request, response, two FINs) and doubling would leave it eight. */
 #define SLOTS_INITIAL 2u
 #define QUEUE_INITIAL 1u
 
@@ -121,8 +124,8 @@ static uint32_t new_slot(tcphs_transfer *t)
     return ++t->slot_count;
 }
 
-/* Slot `slot` for writing; NULL when memory ran out.  The table doubles,
- * but only the slots up to the one written are cleared: the rest of a
+/* Slot `slot` for writing; NULL when memory ran out.  The table grows by
+ * half, but only the slots up to the one written are cleared: the rest of a
  * large table stays untouched memory, which the system does not provide
  * until it is written (a 1M-segment connection would otherwise pay for up
  * to twice its slots). */
@@ -133,7 +136,7 @@ static tcphs_xfer *slot_for_writing(tcphs_transfer *t, uint32_t slot)
         tcphs_xfer *slots;
 
         while (capacity < slot && capacity <= UINT32_MAX / 2)
-            capacity *= 2;
+            capacity += capacity / 2;
         if (capacity < slot)
             capacity = slot;
         slots = realloc(t->slots, (size_t)capacity * sizeof(*slots));
@@ -362,7 +365,7 @@ void tcphs_transfer_free(tcphs_transfer *t)
     }
     free(t->slots);
     t->slots = NULL;
-    t->slot_count = t->slot_capacity = 0;
+    t->slot_count = t->slot_capacity = t->slot_cleared = 0;
 }
 
 /* ---- the note ------------------------------------------------------------------ */
