@@ -138,7 +138,7 @@ typedef struct {
 } source_field;
 
 static source_field source_fields[] = {
-    { "tcp.stream",                           SRC_STREAM,            -1 },
+    { "tcp.stream",                           SRC_STREAM,            -1 },    /* first: TCP_STREAM_FIELD */
     { "tcp.len",                              SRC_LEN,               -1 },
     { "tcp.analysis.keep_alive",              SRC_KEEP_ALIVE,        -1 },
     { "tcp.analysis.keep_alive_ack",          SRC_KEEP_ALIVE_ACK,    -1 },
@@ -148,6 +148,8 @@ static source_field source_fields[] = {
     { "tcp.analysis.zero_window_probe",       SRC_ZERO_WINDOW_PROBE, -1 },
     { "tcp.checksum.status",                  SRC_CHECKSUM_STATUS,   -1 },
 };
+#define TCP_STREAM_FIELD (source_fields[0])
+
 
 static int proto_tcp = -1;
 static int proto_ip = -1;
@@ -329,25 +331,91 @@ static void read_addresses(proto_node *ip_layer, tcphs_segment *seg)
     tcphs_read_ip_addresses(tvb_get_ptr(fi->ds_tvb, fi->start, (gint)want), want, version, seg);
 }
 
-/* The segment facts of one TCP layer: the IP addresses are the last IP
- * layer's before it; tcp.stream, tcp.len and the analysis marks are
- * Wireshark's, in the TCP layer; the header is read from the bytes.  FALSE
- * when there is nothing to analyse. */
-static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info *pinfo, tcphs_segment *seg)
-{
-    field_info *fi = PNODE_FINFO(tcp_layer);
+/* What the frame's list of protocol layers (pinfo->layers, in the order
+ * Wireshark dissected them) says about its TCP layers. */
+typedef struct {
+    guint tcp_layers;
+    gboolean icmp;               /* an ICMP or ICMPv6 layer: its quoted header is a TCP layer too */
+    gboolean ip_before_tcp;      /* an IP or IPv6 layer before the first TCP layer */
+    gboolean ip_after_tcp;       /* ... and after it (a tunnel) */
+} layer_summary;
 
+static layer_summary summarise_layers(const packet_info *pinfo)
+{
+    layer_summary sum = { 0, FALSE, FALSE, FALSE };
+
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+
+        if (id == proto_tcp)
+            sum.tcp_layers++;
+        else if (id == proto_icmp || id == proto_icmpv6)
+            sum.icmp = TRUE;
+        else if (id == proto_ip || id == proto_ipv6)
+            *(sum.tcp_layers ? &sum.ip_after_tcp : &sum.ip_before_tcp) = TRUE;
+    }
+    return sum;
+}
+
+/* The packet's network addresses belong to its TCP layer when that layer is
+ * the frame's only one and came after the last IP or IPv6 layer (no tunnel
+ * dissected after it set its own). */
+static gboolean network_addresses_are_tcps(const layer_summary *layers)
+{
+    return layers->tcp_layers == 1 && layers->ip_before_tcp && !layers->ip_after_tcp;
+}
+
+static gboolean take_network_address(const address *from, tcphs_address *to)
+{
+    if (!((from->type == AT_IPv4 && from->len == 4) || (from->type == AT_IPv6 && from->len == 16)))
+        return FALSE;
+    memset(to, 0, sizeof(*to));
+    to->family = from->type == AT_IPv4 ? 4 : 6;
+    memcpy(to->bytes, from->data, (size_t)from->len);
+    return TRUE;
+}
+
+/* The addresses of a TCP layer with no IP item before it in the tree (or
+ * found without walking the tree): 4.6 fakes protocol items nobody asked
+ * for, and asking for ip would cost every packet ~4,400 instructions
+ * (README, Performance).  The packet's network
+ * addresses when they are this layer's, else the IP header that ends where
+ * the TCP header starts (a tunnel); else none, rather than another layer's. */
+static void addresses_without_ip_item(const field_info *tcp_fi, const packet_info *pinfo, const layer_summary *layers,
+                                      tcphs_segment *seg)
+{
+    tcphs_segment found;
+
+    if (network_addresses_are_tcps(layers) && pinfo->net_src.type == pinfo->net_dst.type &&
+        take_network_address(&pinfo->net_src, &found.src.addr) &&
+        take_network_address(&pinfo->net_dst, &found.dst.addr)) {
+        seg->src.addr = found.src.addr;
+        seg->dst.addr = found.dst.addr;
+        seg->have |= TCPHS_HAVE_ADDRESSES;
+        return;
+    }
+    if (tcp_fi && tcp_fi->ds_tvb && tcp_fi->start > 0)
+        tcphs_read_ip_before(tvb_get_ptr(tcp_fi->ds_tvb, 0, tcp_fi->start), (size_t)tcp_fi->start, seg);
+}
+
+static void start_segment(const packet_info *pinfo, tcphs_segment *seg)
+{
     memset(seg, 0, sizeof(*seg));
     seg->frame = pinfo->num;
     seg->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
-    if (ip_layer)
-        read_addresses(ip_layer, seg);
-    proto_tree_children_foreach(tcp_layer, take_fields_below, seg);
-    switch (read_header(fi, seg)) {
+}
+
+/* The header of a TCP layer read from the bytes where `tcp_fi` (its layer
+ * item, or its tcp.stream, which sits at the same offset) says it starts,
+ * once Wireshark's own fields are in *seg.  FALSE when there is nothing to
+ * analyse. */
+static gboolean finish_segment(const field_info *tcp_fi, const packet_info *pinfo, tcphs_segment *seg)
+{
+    switch (read_header(tcp_fi, seg)) {
     case TCPHS_HDR_TOO_SHORT:
         /* No ports, sequence numbers or flags: no verdict, as without tcp.stream. */
-        if (fi && fi->ds_tvb)
-            note_cut_header(fi);
+        if (tcp_fi && tcp_fi->ds_tvb)
+            note_cut_header(tcp_fi);
         return FALSE;
     case TCPHS_HDR_BAD_OFFSET:
     case TCPHS_HDR_OPTIONS_CUT:
@@ -365,6 +433,24 @@ static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_i
     if (payload_truncated(pinfo, seg))
         seg->have |= TCPHS_PAYLOAD_TRUNCATED;
     return TRUE;
+}
+
+/* The segment facts of one TCP layer met in the tree: the IP addresses are
+ * the last IP layer's before it; tcp.stream, tcp.len and the analysis marks
+ * are Wireshark's, in the TCP layer; the header is read from the bytes.
+ * FALSE when there is nothing to analyse. */
+static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, const packet_info *pinfo,
+                           const layer_summary *layers, tcphs_segment *seg)
+{
+    field_info *fi = PNODE_FINFO(tcp_layer);
+
+    start_segment(pinfo, seg);
+    if (ip_layer)
+        read_addresses(ip_layer, seg);
+    else
+        addresses_without_ip_item(fi, pinfo, layers, seg);
+    proto_tree_children_foreach(tcp_layer, take_fields_below, seg);
+    return finish_segment(fi, pinfo, seg);
 }
 
 /* ---- first pass: classify and store --------------------------------------- */
@@ -385,28 +471,36 @@ static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
 
 typedef struct {
     packet_info *pinfo;
+    layer_summary layers;
     proto_node *ip_layer;        /* the last IP / IPv6 layer met so far */
     guint count;                 /* TCP layers analysed */
 } frame_walk;
 
-static void analyse_tcp_layer(frame_walk *walk, proto_node *tcp_layer)
+/* Keep the segment of the frame's next TCP layer (the first in the frame's
+ * slot of the store, the others with the frame). */
+static void keep_segment(frame_walk *walk, const tcphs_segment *seg)
 {
-    tcphs_segment seg;
     const tcphs_record *rec;
 
     if (walk->count >= MAX_TCP_LAYERS || !store)
         return;
-    if (!read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &seg))
-        return;
-    if (!tcphs_segment_has(&seg, TCPHS_HAVE_REQUIRED))
+    if (!tcphs_segment_has(seg, TCPHS_HAVE_REQUIRED))
         return;    /* truncated, a fragment, or malformed: no verdict rather than a wrong one */
-    rec = tcphs_store_update(store, &seg, walk->count == 0, keep_for_taps());
+    rec = tcphs_store_update(store, seg, walk->count == 0, keep_for_taps());
     if (!rec)
         return;
     if (walk->count > 0)
         p_add_proto_data(wmem_file_scope(), walk->pinfo, proto_tcphs, walk->count,
                          wmem_memdup(wmem_file_scope(), rec, sizeof(*rec)));
     walk->count++;
+}
+
+static void analyse_tcp_layer(frame_walk *walk, proto_node *tcp_layer)
+{
+    tcphs_segment seg;
+
+    if (read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &walk->layers, &seg))
+        keep_segment(walk, &seg);
 }
 
 /* Find the TCP layers of a frame in order.  Most encapsulations put every
@@ -435,14 +529,47 @@ static void find_tcp_layers(proto_node *node, gpointer data)
         proto_tree_children_foreach(node, find_tcp_layers, data);
 }
 
+/* The common frame: one TCP layer and no ICMP (whose quoted header would be
+ * a second).  Every tcp.stream, tcp.len and analysis mark in it is then that
+ * layer's, and Wireshark keeps a list of each field tcphs asked for: no walk
+ * through the tree, whose TCP item holds ~60 empty nodes on 4.6 (~1,500
+ * instructions a packet to walk).  FALSE, having done nothing, for any
+ * other frame. */
+static gboolean analyse_only_tcp_layer(frame_walk *walk, proto_tree *tree)
+{
+    GPtrArray *streams;
+    const field_info *stream;
+    tcphs_segment seg;
+
+    if (walk->layers.tcp_layers != 1 || walk->layers.icmp)
+        return FALSE;
+    streams = proto_get_finfo_ptr_array(tree, TCP_STREAM_FIELD.hf);
+    if (!streams || streams->len != 1)
+        return FALSE;   /* its header was cut before tcp.stream: the walk counts it */
+    stream = (const field_info *)g_ptr_array_index(streams, 0);
+    start_segment(walk->pinfo, &seg);
+    for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++) {
+        GPtrArray *found = proto_get_finfo_ptr_array(tree, source_fields[i].hf);
+
+        for (guint k = 0; found && k < found->len; k++)
+            take_field(&seg, &source_fields[i], (field_info *)g_ptr_array_index(found, k));
+    }
+    addresses_without_ip_item(stream, walk->pinfo, &walk->layers, &seg);
+    if (finish_segment(stream, walk->pinfo, &seg))
+        keep_segment(walk, &seg);
+    return TRUE;
+}
+
 static void analyse_frame(packet_info *pinfo, proto_tree *tree)
 {
     frame_walk walk;
 
     walk.pinfo = pinfo;
+    walk.layers = summarise_layers(pinfo);
     walk.ip_layer = NULL;
     walk.count = 0;
-    proto_tree_children_foreach(tree, find_tcp_layers, &walk);
+    if (!analyse_only_tcp_layer(&walk, tree))
+        proto_tree_children_foreach(tree, find_tcp_layers, &walk);
 }
 
 /* ---- every pass: show ------------------------------------------------------- */
@@ -969,11 +1096,11 @@ static void tcphs_init(void)
     }
     /* The protocol items tcphs walks through (and the ICMP ones it must not
      * enter) are in the tree by themselves, except where a version fakes
-     * top-level protocols nobody asked for. */
+     * top-level protocols nobody asked for.  There, the IP items are not
+     * asked for: each would cost every packet (README, Performance), and
+     * the addresses have another source (addresses_without_ip_item()). */
     if (TCPHS_WS_FAKES_UNWANTED_PROTOCOLS) {
         want_field(wanted, proto_tcp);
-        want_field(wanted, proto_ip);
-        want_field(wanted, proto_ipv6);
         want_field(wanted, proto_icmp);
         want_field(wanted, proto_icmpv6);
     }
