@@ -138,7 +138,7 @@ typedef struct {
 } source_field;
 
 static source_field source_fields[] = {
-    { "tcp.stream",                           SRC_STREAM,            -1 },    /* first: TCP_STREAM_FIELD */
+    { "tcp.stream",                           SRC_STREAM,            -1 },
     { "tcp.len",                              SRC_LEN,               -1 },
     { "tcp.analysis.keep_alive",              SRC_KEEP_ALIVE,        -1 },
     { "tcp.analysis.keep_alive_ack",          SRC_KEEP_ALIVE_ACK,    -1 },
@@ -148,7 +148,6 @@ static source_field source_fields[] = {
     { "tcp.analysis.zero_window_probe",       SRC_ZERO_WINDOW_PROBE, -1 },
     { "tcp.checksum.status",                  SRC_CHECKSUM_STATUS,   -1 },
 };
-#define TCP_STREAM_FIELD (source_fields[0])
 
 
 static int proto_tcp = -1;
@@ -531,29 +530,39 @@ static void find_tcp_layers(proto_node *node, gpointer data)
 
 /* The common frame: one TCP layer and no ICMP (whose quoted header would be
  * a second).  Every tcp.stream, tcp.len and analysis mark in it is then that
- * layer's, and Wireshark keeps a list of each field tcphs asked for: no walk
- * through the tree, whose TCP item holds ~60 empty nodes on 4.6 (~1,500
- * instructions a packet to walk).  FALSE, having done nothing, for any
- * other frame. */
+ * layer's, and Wireshark keeps a list of each field tcphs asked for (its
+ * tree's interesting_hfids, one entry per field present): no walk through
+ * the tree, whose TCP item holds ~60 empty nodes on 4.6 (~1,500
+ * instructions a packet to walk), and no lookup for the marks a packet
+ * does not have.  FALSE, having done nothing, for any other frame. */
 static gboolean analyse_only_tcp_layer(frame_walk *walk, proto_tree *tree)
 {
-    GPtrArray *streams;
-    const field_info *stream;
+    GHashTable *present = tree ? PTREE_DATA(tree)->interesting_hfids : NULL;
+    GHashTableIter it;
+    gpointer hf, fields;
+    field_info *stream = NULL;
     tcphs_segment seg;
 
-    if (walk->layers.tcp_layers != 1 || walk->layers.icmp)
+    if (walk->layers.tcp_layers != 1 || walk->layers.icmp || !present)
         return FALSE;
-    streams = proto_get_finfo_ptr_array(tree, TCP_STREAM_FIELD.hf);
-    if (!streams || streams->len != 1)
-        return FALSE;   /* its header was cut before tcp.stream: the walk counts it */
-    stream = (const field_info *)g_ptr_array_index(streams, 0);
     start_segment(walk->pinfo, &seg);
-    for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++) {
-        GPtrArray *found = proto_get_finfo_ptr_array(tree, source_fields[i].hf);
+    g_hash_table_iter_init(&it, present);
+    while (g_hash_table_iter_next(&it, &hf, &fields)) {
+        const source_field *src = source_field_of(GPOINTER_TO_INT(hf));
+        GPtrArray *found = (GPtrArray *)fields;
 
-        for (guint k = 0; found && k < found->len; k++)
-            take_field(&seg, &source_fields[i], (field_info *)g_ptr_array_index(found, k));
+        if (!src || !found)
+            continue;
+        if (src->kind == SRC_STREAM) {
+            if (found->len != 1)
+                return FALSE;
+            stream = (field_info *)g_ptr_array_index(found, 0);
+        }
+        for (guint k = 0; k < found->len; k++)
+            take_field(&seg, src, (field_info *)g_ptr_array_index(found, k));
     }
+    if (!stream)
+        return FALSE;   /* its header was cut before tcp.stream: the walk counts it */
     addresses_without_ip_item(stream, walk->pinfo, &walk->layers, &seg);
     if (finish_segment(stream, walk->pinfo, &seg))
         keep_segment(walk, &seg);
