@@ -5,12 +5,12 @@
  * This file is the epan glue only.  For each TCP layer Wireshark's TCP
  * dissector put in the tree, it asks Wireshark for what only Wireshark knows
  * (tcp.stream and tcp.len from its conversation tracking, the rare
- * tcp.analysis.* marks) and reads the fixed header, the options and the
- * addresses of the IP layer before it from the captured bytes where
- * Wireshark found those layers (core/tcphdr.c);
- * the connection logic in core/ classifies the segment on the first pass,
- * the result is stored with the frame and shown (tree, expert infos, tap)
- * on every pass.
+ * tcp.analysis.* marks) and reads the fixed header and the options from the
+ * captured bytes where Wireshark found that layer, and the IP addresses
+ * from the IP layer before it (core/tcphdr.c); the connection logic in
+ * core/ classifies the segment on the first pass, the store (core/store.h)
+ * keeps the result with the frame, and it is shown (tree, expert infos,
+ * tap) on every pass.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -148,7 +148,6 @@ static source_field source_fields[] = {
     { "tcp.analysis.zero_window_probe",       SRC_ZERO_WINDOW_PROBE, -1 },
     { "tcp.checksum.status",                  SRC_CHECKSUM_STATUS,   -1 },
 };
-
 
 static int proto_tcp = -1;
 static int proto_ip = -1;

@@ -205,8 +205,11 @@ static scratch_conn *replayed(tcphs_store *store, uint32_t stream, const packed_
     for (s->count = 0; s->count < p->count; s->count++) {
         tcphs_segment seg;
         uint8_t *kind;
+        const frame_slot *slot = slot_of(store, p->frame[s->count], &kind);
 
-        unpack(&seg, &slot_of(store, p->frame[s->count], &kind)->packed, p->frame[s->count], p);
+        if (!slot)
+            break;      /* cannot happen: a packed segment's frame has its page */
+        unpack(&seg, &slot->packed, p->frame[s->count], p);
         tcphs_conn_update(&s->c.conn, &seg, &s->rec[s->count]);
     }
     s->valid = true;
@@ -320,7 +323,9 @@ void tcphs_store_free(tcphs_store *store)
     free(store);
 }
 
-/* The whole connection a record of a whole connection is to be written by. */
+/* Feed seg to whole connection w: its record goes in the frame's slot (a
+ * first layer) or, for a later layer, in the store until the caller copies
+ * it. */
 static const tcphs_record *update_whole(tcphs_store *store, whole_conn *w, const tcphs_segment *seg,
                                         bool first_layer)
 {
@@ -383,7 +388,7 @@ const tcphs_record *tcphs_store_record(tcphs_store *store, uint32_t frame, tcphs
         return make_whole(store, page, stream) ? &slot->record : NULL;
     p = (const packed_conn *)page->entry[i];
     s = replayed(store, stream, p);
-    for (uint32_t k = 0; k < p->count; k++) {
+    for (uint32_t k = 0; k < s->count; k++) {
         if (p->frame[k] == frame)
             return &s->rec[k];
     }
