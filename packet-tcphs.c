@@ -5,12 +5,12 @@
  * This file is the epan glue only.  For each TCP layer Wireshark's TCP
  * dissector put in the tree, it asks Wireshark for what only Wireshark knows
  * (tcp.stream and tcp.len from its conversation tracking, the rare
- * tcp.analysis.* marks) and reads the fixed header, the options and the
- * addresses of the IP layer before it from the captured bytes where
- * Wireshark found those layers (core/tcphdr.c);
- * the connection logic in core/ classifies the segment on the first pass,
- * the result is stored with the frame and shown (tree, expert infos, tap)
- * on every pass.
+ * tcp.analysis.* marks) and reads the fixed header and the options from the
+ * captured bytes where Wireshark found that layer, and the IP addresses
+ * from the IP layer before it (core/tcphdr.c); the connection logic in
+ * core/ classifies the segment on the first pass, the store (core/store.h)
+ * keeps the result with the frame, and it is shown (tree, expert infos,
+ * tap) on every pass.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -24,6 +24,7 @@
 #include "packet-tcphs.h"
 #include "plugin/ws-compat.h"
 #include "core/conn.h"
+#include "core/store.h"
 #include "core/tcphdr.h"
 #include "core/text.h"
 #include "core/transfer.h"
@@ -211,45 +212,11 @@ static void lookup_source_fields(void)
 
 /* ---- per-capture state ------------------------------------------------------- */
 
-/* A connection, and what showing it needs more than once: its endpoints as
- * text, made the first time a tree shows them rather than for every packet.
- * The record is the first member: a tcphs_conn * is a conn_entry *. */
-typedef struct {
-    tcphs_conn conn;
-    const char *client_text;
-    const char *server_text;
-} conn_entry;
-
-/* tcp.stream -> conn_entry, for the capture file being read.  Wireshark
- * numbers streams 0, 1, 2, ... as it meets them, so the entries sit in pages
- * of CONN_PAGE by stream number (file scope): a hash map's item and buckets
- * (~60 bytes) and the allocator's header and 16-byte rounding (~24) would
- * cost every connection ~84 bytes more. */
-#define CONN_PAGE 128u
-typedef struct {
-    conn_entry entry[CONN_PAGE];
-    guint8 used[CONN_PAGE / 8];     /* entry i was initialised: bit i */
-} conn_page;
-static conn_page **conn_pages;
-static guint conn_page_count;
-
-/* Per frame, tcphs stores one tcphs_record per TCP layer it could analyse,
- * in the order of the layers: the first in the frame index below, the others
- * (tunnels) with p_add_proto_data() under keys 1, 2, ...
- * The records themselves come from blocks of RECORD_BLOCK (file scope): one
- * allocation per record would add its own header and alignment to every
- * TCP frame of the capture. */
-#define RECORD_BLOCK 1024
-static tcphs_record *record_block;
-static guint record_block_used;
-
-/* The frame index: the first record of each frame, by frame number, in pages
- * of FRAME_PAGE pointers (file scope, a page made when a frame of it has a
- * record).  8 bytes a frame, where p_add_proto_data() takes ~40: its
- * proto_data_t with the allocator's header, and a GSList node. */
-#define FRAME_PAGE 4096u
-static const tcphs_record ***frame_pages;
-static guint frame_page_count;
+/* What tcphs learnt of the capture file being read: its connections by
+ * tcp.stream and the record of each frame's first TCP layer (core/store.h).
+ * The records of further TCP layers of a frame (tunnels) are kept with
+ * p_add_proto_data() under keys 1, 2, ... (file scope). */
+static tcphs_store *store;
 
 /* TCP layers of the capture whose 20-byte fixed header the snaplen cut
  * (nothing to analyse), and the frame length that would have kept the
@@ -362,25 +329,91 @@ static void read_addresses(proto_node *ip_layer, tcphs_segment *seg)
     tcphs_read_ip_addresses(tvb_get_ptr(fi->ds_tvb, fi->start, (gint)want), want, version, seg);
 }
 
-/* The segment facts of one TCP layer: the IP addresses are the last IP
- * layer's before it; tcp.stream, tcp.len and the analysis marks are
- * Wireshark's, in the TCP layer; the header is read from the bytes.  FALSE
- * when there is nothing to analyse. */
-static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_info *pinfo, tcphs_segment *seg)
-{
-    field_info *fi = PNODE_FINFO(tcp_layer);
+/* What the frame's list of protocol layers (pinfo->layers, in the order
+ * Wireshark dissected them) says about its TCP layers. */
+typedef struct {
+    guint tcp_layers;
+    gboolean icmp;               /* an ICMP or ICMPv6 layer: its quoted header is a TCP layer too */
+    gboolean ip_before_tcp;      /* an IP or IPv6 layer before the first TCP layer */
+    gboolean ip_after_tcp;       /* ... and after it (a tunnel) */
+} layer_summary;
 
+static layer_summary summarise_layers(const packet_info *pinfo)
+{
+    layer_summary sum = { 0, FALSE, FALSE, FALSE };
+
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+
+        if (id == proto_tcp)
+            sum.tcp_layers++;
+        else if (id == proto_icmp || id == proto_icmpv6)
+            sum.icmp = TRUE;
+        else if (id == proto_ip || id == proto_ipv6)
+            *(sum.tcp_layers ? &sum.ip_after_tcp : &sum.ip_before_tcp) = TRUE;
+    }
+    return sum;
+}
+
+/* The packet's network addresses belong to its TCP layer when that layer is
+ * the frame's only one and came after the last IP or IPv6 layer (no tunnel
+ * dissected after it set its own). */
+static gboolean network_addresses_are_tcps(const layer_summary *layers)
+{
+    return layers->tcp_layers == 1 && layers->ip_before_tcp && !layers->ip_after_tcp;
+}
+
+static gboolean take_network_address(const address *from, tcphs_address *to)
+{
+    if (!((from->type == AT_IPv4 && from->len == 4) || (from->type == AT_IPv6 && from->len == 16)))
+        return FALSE;
+    memset(to, 0, sizeof(*to));
+    to->family = from->type == AT_IPv4 ? 4 : 6;
+    memcpy(to->bytes, from->data, (size_t)from->len);
+    return TRUE;
+}
+
+/* The addresses of a TCP layer with no IP item before it in the tree (or
+ * found without walking the tree): 4.6 fakes protocol items nobody asked
+ * for, and asking for ip would cost every packet ~4,400 instructions
+ * (README, Performance).  The packet's network
+ * addresses when they are this layer's, else the IP header that ends where
+ * the TCP header starts (a tunnel); else none, rather than another layer's. */
+static void addresses_without_ip_item(const field_info *tcp_fi, const packet_info *pinfo, const layer_summary *layers,
+                                      tcphs_segment *seg)
+{
+    tcphs_segment found;
+
+    if (network_addresses_are_tcps(layers) && pinfo->net_src.type == pinfo->net_dst.type &&
+        take_network_address(&pinfo->net_src, &found.src.addr) &&
+        take_network_address(&pinfo->net_dst, &found.dst.addr)) {
+        seg->src.addr = found.src.addr;
+        seg->dst.addr = found.dst.addr;
+        seg->have |= TCPHS_HAVE_ADDRESSES;
+        return;
+    }
+    if (tcp_fi && tcp_fi->ds_tvb && tcp_fi->start > 0)
+        tcphs_read_ip_before(tvb_get_ptr(tcp_fi->ds_tvb, 0, tcp_fi->start), (size_t)tcp_fi->start, seg);
+}
+
+static void start_segment(const packet_info *pinfo, tcphs_segment *seg)
+{
     memset(seg, 0, sizeof(*seg));
     seg->frame = pinfo->num;
     seg->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
-    if (ip_layer)
-        read_addresses(ip_layer, seg);
-    proto_tree_children_foreach(tcp_layer, take_fields_below, seg);
-    switch (read_header(fi, seg)) {
+}
+
+/* The header of a TCP layer read from the bytes where `tcp_fi` (its layer
+ * item, or its tcp.stream, which sits at the same offset) says it starts,
+ * once Wireshark's own fields are in *seg.  FALSE when there is nothing to
+ * analyse. */
+static gboolean finish_segment(const field_info *tcp_fi, const packet_info *pinfo, tcphs_segment *seg)
+{
+    switch (read_header(tcp_fi, seg)) {
     case TCPHS_HDR_TOO_SHORT:
         /* No ports, sequence numbers or flags: no verdict, as without tcp.stream. */
-        if (fi && fi->ds_tvb)
-            note_cut_header(fi);
+        if (tcp_fi && tcp_fi->ds_tvb)
+            note_cut_header(tcp_fi);
         return FALSE;
     case TCPHS_HDR_BAD_OFFSET:
     case TCPHS_HDR_OPTIONS_CUT:
@@ -400,94 +433,72 @@ static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, packet_i
     return TRUE;
 }
 
+/* The segment facts of one TCP layer met in the tree: the IP addresses are
+ * the last IP layer's before it; tcp.stream, tcp.len and the analysis marks
+ * are Wireshark's, in the TCP layer; the header is read from the bytes.
+ * FALSE when there is nothing to analyse. */
+static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, const packet_info *pinfo,
+                           const layer_summary *layers, tcphs_segment *seg)
+{
+    field_info *fi = PNODE_FINFO(tcp_layer);
+
+    start_segment(pinfo, seg);
+    if (ip_layer)
+        read_addresses(ip_layer, seg);
+    else
+        addresses_without_ip_item(fi, pinfo, layers, seg);
+    proto_tree_children_foreach(tcp_layer, take_fields_below, seg);
+    return finish_segment(fi, pinfo, seg);
+}
+
 /* ---- first pass: classify and store --------------------------------------- */
 
-/* A directory of pages (file scope) with room for page `page`: doubled as
- * needed, the new slots NULL.  Returns the directory; *count its size. */
-static void **with_page_slot(void **pages, guint *count, guint page)
+/* Connections must stay whole while a tap listens: it keeps pointers to
+ * them until the end of the run (store.h). */
+static tcphs_keep keep_for_taps(void)
 {
-    guint grown = *count ? *count : 64;
-    void **bigger;
-
-    if (page < *count)
-        return pages;
-    while (grown <= page)
-        grown *= 2;
-    bigger = wmem_alloc0_array(wmem_file_scope(), void *, grown);
-    if (pages) {
-        memcpy(bigger, pages, *count * sizeof(*pages));
-        wmem_free(wmem_file_scope(), pages);
-    }
-    *count = grown;
-    return bigger;
-}
-
-static tcphs_conn *conn_for_stream(guint32 stream)
-{
-    guint page = stream / CONN_PAGE, i = stream % CONN_PAGE;
-    conn_page *p;
-
-    conn_pages = (conn_page **)with_page_slot((void **)conn_pages, &conn_page_count, page);
-    if (!conn_pages[page])
-        conn_pages[page] = wmem_new0(wmem_file_scope(), conn_page);
-    p = conn_pages[page];
-    if (!(p->used[i / 8] & (1u << (i % 8)))) {
-        tcphs_conn_init(&p->entry[i].conn, stream);
-        p->used[i / 8] |= (guint8)(1u << (i % 8));
-    }
-    return &p->entry[i].conn;
-}
-
-static tcphs_record *new_record(void)
-{
-    if (!record_block || record_block_used == RECORD_BLOCK) {
-        record_block = wmem_alloc_array(wmem_file_scope(), tcphs_record, RECORD_BLOCK);
-        record_block_used = 0;
-    }
-    return &record_block[record_block_used++];
-}
-
-static void index_first_record(guint32 frame, const tcphs_record *rec)
-{
-    guint page = frame / FRAME_PAGE;
-
-    frame_pages = (const tcphs_record ***)with_page_slot((void **)frame_pages, &frame_page_count, page);
-    if (!frame_pages[page])
-        frame_pages[page] = wmem_alloc0_array(wmem_file_scope(), const tcphs_record *, FRAME_PAGE);
-    frame_pages[page][frame % FRAME_PAGE] = rec;
+    return have_tap_listener(tcphs_tap) ? TCPHS_KEEP_WHOLE : TCPHS_KEEP_PACKED;
 }
 
 static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
 {
-    if (layer == 0) {
-        guint page = pinfo->num / FRAME_PAGE;
-
-        if (page >= frame_page_count || !frame_pages[page])
-            return NULL;
-        return frame_pages[page][pinfo->num % FRAME_PAGE];
-    }
+    if (layer == 0)
+        return store ? tcphs_store_record(store, pinfo->num, keep_for_taps()) : NULL;
     return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
 }
 
 typedef struct {
     packet_info *pinfo;
+    layer_summary layers;
     proto_node *ip_layer;        /* the last IP / IPv6 layer met so far */
-    guint count;
-    tcphs_record records[MAX_TCP_LAYERS];
+    guint count;                 /* TCP layers analysed */
 } frame_walk;
+
+/* Keep the segment of the frame's next TCP layer (the first in the frame's
+ * slot of the store, the others with the frame). */
+static void keep_segment(frame_walk *walk, const tcphs_segment *seg)
+{
+    const tcphs_record *rec;
+
+    if (walk->count >= MAX_TCP_LAYERS || !store)
+        return;
+    if (!tcphs_segment_has(seg, TCPHS_HAVE_REQUIRED))
+        return;    /* truncated, a fragment, or malformed: no verdict rather than a wrong one */
+    rec = tcphs_store_update(store, seg, walk->count == 0, keep_for_taps());
+    if (!rec)
+        return;
+    if (walk->count > 0)
+        p_add_proto_data(wmem_file_scope(), walk->pinfo, proto_tcphs, walk->count,
+                         wmem_memdup(wmem_file_scope(), rec, sizeof(*rec)));
+    walk->count++;
+}
 
 static void analyse_tcp_layer(frame_walk *walk, proto_node *tcp_layer)
 {
     tcphs_segment seg;
 
-    if (walk->count >= MAX_TCP_LAYERS)
-        return;
-    if (!read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &seg))
-        return;
-    if (!tcphs_segment_has(&seg, TCPHS_HAVE_REQUIRED))
-        return;    /* truncated, a fragment, or malformed: no verdict rather than a wrong one */
-    if (tcphs_conn_update(conn_for_stream(seg.stream), &seg, &walk->records[walk->count]))
-        walk->count++;
+    if (read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &walk->layers, &seg))
+        keep_segment(walk, &seg);
 }
 
 /* Find the TCP layers of a frame in order.  Most encapsulations put every
@@ -516,23 +527,57 @@ static void find_tcp_layers(proto_node *node, gpointer data)
         proto_tree_children_foreach(node, find_tcp_layers, data);
 }
 
+/* The common frame: one TCP layer and no ICMP (whose quoted header would be
+ * a second).  Every tcp.stream, tcp.len and analysis mark in it is then that
+ * layer's, and Wireshark keeps a list of each field tcphs asked for (its
+ * tree's interesting_hfids, one entry per field present): no walk through
+ * the tree, whose TCP item holds ~60 empty nodes on 4.6 (~1,500
+ * instructions a packet to walk), and no lookup for the marks a packet
+ * does not have.  FALSE, having done nothing, for any other frame. */
+static gboolean analyse_only_tcp_layer(frame_walk *walk, proto_tree *tree)
+{
+    GHashTable *present = tree ? PTREE_DATA(tree)->interesting_hfids : NULL;
+    GHashTableIter it;
+    gpointer hf, fields;
+    field_info *stream = NULL;
+    tcphs_segment seg;
+
+    if (walk->layers.tcp_layers != 1 || walk->layers.icmp || !present)
+        return FALSE;
+    start_segment(walk->pinfo, &seg);
+    g_hash_table_iter_init(&it, present);
+    while (g_hash_table_iter_next(&it, &hf, &fields)) {
+        const source_field *src = source_field_of(GPOINTER_TO_INT(hf));
+        GPtrArray *found = (GPtrArray *)fields;
+
+        if (!src || !found)
+            continue;
+        if (src->kind == SRC_STREAM) {
+            if (found->len != 1)
+                return FALSE;
+            stream = (field_info *)g_ptr_array_index(found, 0);
+        }
+        for (guint k = 0; k < found->len; k++)
+            take_field(&seg, src, (field_info *)g_ptr_array_index(found, k));
+    }
+    if (!stream)
+        return FALSE;   /* its header was cut before tcp.stream: the walk counts it */
+    addresses_without_ip_item(stream, walk->pinfo, &walk->layers, &seg);
+    if (finish_segment(stream, walk->pinfo, &seg))
+        keep_segment(walk, &seg);
+    return TRUE;
+}
+
 static void analyse_frame(packet_info *pinfo, proto_tree *tree)
 {
     frame_walk walk;
 
     walk.pinfo = pinfo;
+    walk.layers = summarise_layers(pinfo);
     walk.ip_layer = NULL;
     walk.count = 0;
-    proto_tree_children_foreach(tree, find_tcp_layers, &walk);
-    for (guint i = 0; i < walk.count; i++) {
-        tcphs_record *stored = new_record();
-
-        *stored = walk.records[i];
-        if (i == 0)
-            index_first_record(pinfo->num, stored);
-        else
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, i, stored);
-    }
+    if (!analyse_only_tcp_layer(&walk, tree))
+        proto_tree_children_foreach(tree, find_tcp_layers, &walk);
 }
 
 /* ---- every pass: show ------------------------------------------------------- */
@@ -591,48 +636,28 @@ static void add_double(const out_tree *out, int hf, double value)
     add_generated(proto_tree_add_double(out->tree, hf, out->tvb, 0, 0, value));
 }
 
-static const char *endpoint_text(const tcphs_endpoint *ep)
-{
-    char text[TCPHS_ENDPOINT_STRLEN];
-
-    tcphs_endpoint_format(text, sizeof(text), ep);
-    return wmem_strdup(wmem_file_scope(), text);
-}
-
-/* The connection's endpoints as text, made once per connection. */
-static const conn_entry *with_endpoint_texts(const tcphs_conn *conn)
-{
-    conn_entry *entry = (conn_entry *)conn;
-
-    if (!entry->client_text) {
-        entry->client_text = endpoint_text(&conn->client);
-        entry->server_text = endpoint_text(&conn->server);
-    }
-    return entry;
-}
-
 /* tcphs.client and tcphs.server. */
 static void add_endpoints(const out_tree *out, const tcphs_conn *conn)
 {
-    const conn_entry *entry;
+    const char *client, *server;
 
     if (!proto_field_is_referenced(out->tree, hf_tcphs_client) &&
         !proto_field_is_referenced(out->tree, hf_tcphs_server))
         return;
-    entry = with_endpoint_texts(conn);
-    add_string(out, hf_tcphs_client, entry->client_text);
-    add_string(out, hf_tcphs_server, entry->server_text);
+    tcphs_store_endpoint_texts(store, conn, &client, &server);
+    add_string(out, hf_tcphs_client, client);
+    add_string(out, hf_tcphs_server, server);
 }
 
 static void add_note(const out_tree *out, const tcphs_record *rec)
 {
     char note[TCPHS_NOTE_MAX];
-    const conn_entry *entry;
+    const char *client, *server;
 
     if (!tcphs_show_notes || !proto_field_is_referenced(out->tree, hf_tcphs_note))
         return;
-    entry = with_endpoint_texts(rec->conn);
-    tcphs_note(note, sizeof(note), rec, entry->client_text, entry->server_text);
+    tcphs_store_endpoint_texts(store, rec->conn, &client, &server);
+    tcphs_note(note, sizeof(note), rec, client, server);
     add_string(out, hf_tcphs_note, note);
 }
 
@@ -829,8 +854,8 @@ static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_re
         else
             proto_item_append_text(item, " (%u \u00d7 2^%u)", rec->window, rec->wscale & TCPHS_WSCALE_SHIFT_MASK);
     }
-    if (x && x->acks_segments)
-        add_uint(out, hf_tcphs_acks_segments, x->acks_segments);
+    if (rec->acks_segments)
+        add_uint(out, hf_tcphs_acks_segments, rec->acks_segments);
 }
 
 /* The fields of the Connection subtree (add_connection()). */
@@ -1066,11 +1091,8 @@ static void tcphs_init(void)
      * -o tcp.check_checksum:TRUE); otherwise asking for it costs every packet. */
     gboolean checksums = tcphs_bool_pref("tcp", "check_checksum");
 
-    conn_pages = NULL;      /* the previous file's connections went with its scope */
-    conn_page_count = 0;
-    record_block = NULL;    /* the previous file's blocks went with its scope */
-    frame_pages = NULL;     /* ... and its frame index */
-    frame_page_count = 0;
+    tcphs_store_free(store);    /* normally done by tcphs_cleanup() */
+    store = tcphs_store_new();
     cut_headers = 0;
     cut_headers_snaplen = 0;
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
@@ -1082,11 +1104,11 @@ static void tcphs_init(void)
     }
     /* The protocol items tcphs walks through (and the ICMP ones it must not
      * enter) are in the tree by themselves, except where a version fakes
-     * top-level protocols nobody asked for. */
+     * top-level protocols nobody asked for.  There, the IP items are not
+     * asked for: each would cost every packet (README, Performance), and
+     * the addresses have another source (addresses_without_ip_item()). */
     if (TCPHS_WS_FAKES_UNWANTED_PROTOCOLS) {
         want_field(wanted, proto_tcp);
-        want_field(wanted, proto_ip);
-        want_field(wanted, proto_ipv6);
         want_field(wanted, proto_icmp);
         want_field(wanted, proto_icmpv6);
     }
@@ -1097,18 +1119,8 @@ static void tcphs_init(void)
 static void tcphs_cleanup(void)
 {
     set_postdissector_wanted_hfids(tcphs_handle, NULL);
-    /* The connections' transfer tables are plain heap memory: free them
-     * before the file scope takes the connections away. */
-    for (guint page = 0; page < conn_page_count; page++) {
-        conn_page *p = conn_pages[page];
-
-        for (guint i = 0; p && i < CONN_PAGE; i++) {
-            if (p->used[i / 8] & (1u << (i % 8)))
-                tcphs_conn_free(&p->entry[i].conn);
-        }
-    }
-    conn_pages = NULL;
-    conn_page_count = 0;
+    tcphs_store_free(store);
+    store = NULL;
 }
 
 void proto_register_tcphs(void)

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(TCPHS_INFLIGHT_MAX < (1u << 24), "tcphs_record.acks_segments has 24 bits");
+_Static_assert(sizeof(tcphs_record) <= 48, "a tcphs_record is stored with every TCP frame");
+
 enum {
     TIMING_SYN    = 1u << 0,
     TIMING_SYNACK = 1u << 1,
@@ -16,11 +19,9 @@ enum {
 #define DEFAULT_MSS_IPV4 536
 #define DEFAULT_MSS_IPV6 1220
 
-static void forget_replayed_of(const tcphs_conn *conn);
 
 void tcphs_conn_init(tcphs_conn *conn, uint32_t stream)
 {
-    forget_replayed_of(conn);    /* a record reused: the shared table is not its */
     memset(conn, 0, sizeof(*conn));
     conn->stream = stream;
     tcphs_zeek_init(&conn->zeek);
@@ -620,80 +621,18 @@ static int wscale_offer(const tcphs_offer *offer)
     return (offer->offered & TCPHS_OFFER_WSCALE) ? offer->wscale : TCPHS_WS_NONE;
 }
 
-/* The transfer table of a connection still in its first segments (its
- * log): replayed into one table shared by all such connections, which
- * follows the last one updated or asked about.  A SYN flood's connections
- * (a SYN and a SYN-ACK or RST each) thus cost no table of their own: ~370
- * bytes each with the slot table and the queued SYN-ACK. */
-static struct {
-    const tcphs_conn *conn;
-    uint32_t logged;          /* segments of conn's log replayed into t */
-    uint32_t last_slot;       /* what replaying the last of them returned */
-    tcphs_transfer t;
-} replayed;
-
-static void forget_replayed(void)
-{
-    tcphs_transfer_free(&replayed.t);
-    memset(&replayed, 0, sizeof(replayed));
-}
-
-static void forget_replayed_of(const tcphs_conn *conn)
-{
-    if (replayed.conn == conn)
-        forget_replayed();
-}
-
-/* Replays conn's log as far as needed; returns the slot of its last segment. */
-static uint32_t replay(const tcphs_conn *conn)
-{
-    if (replayed.conn != conn || replayed.logged > conn->transfer_logged) {
-        forget_replayed();
-        replayed.conn = conn;
-    }
-    while (replayed.logged < conn->transfer_logged)
-        replayed.last_slot = tcphs_transfer_replay(&replayed.t, &conn->transfer.log, replayed.logged++);
-    return replayed.last_slot;
-}
-
-/* The connection's third segment: it gets its own table, the shared one if
- * that holds its log already (it does when its segments come together, as
- * they do in a capture's first pass), else one replayed from the log. */
-static void take_table(tcphs_conn *conn)
-{
-    tcphs_transfer *table = calloc(1, sizeof(*table));
-
-    if (table) {
-        if (replayed.conn == conn && replayed.logged == conn->transfer_logged) {
-            *table = replayed.t;
-            memset(&replayed, 0, sizeof(replayed));
-        } else {
-            for (uint32_t i = 0; i < conn->transfer_logged; i++)
-                tcphs_transfer_replay(table, &conn->transfer.log, i);
-        }
-    }
-    forget_replayed_of(conn);
-    conn->transfer_logged = TCPHS_TRANSFER_TABLE;
-    conn->transfer.table = table;
-}
-
 /* The data-transfer half (transfer.c): the window's scale as known now,
  * and the segment's place in the ACK bookkeeping. */
 static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
 {
+    uint32_t acks_segments;
+
     if (tcphs_segment_has(seg, TCPHS_HAVE_WINDOW))
         rec->wscale = tcphs_wscale_for(tcphs_has_flag(seg, TCPHS_SYN), side == TCPHS_SIDE_SERVER,
                                        wscale_offer(&conn->offer[side]),
                                        wscale_offer(&conn->offer[tcphs_other_side(side)]));
-    if (conn->transfer_logged < TCPHS_TRANSFER_LOG_MAX) {
-        tcphs_transfer_log_put(&conn->transfer.log, conn->transfer_logged++, side, seg);
-        rec->xfer = replay(conn);
-        return;
-    }
-    if (conn->transfer_logged != TCPHS_TRANSFER_TABLE)
-        take_table(conn);
-    if (conn->transfer.table)   /* NULL: out of memory, no transfer answers rather than wrong ones */
-        rec->xfer = tcphs_transfer_update(conn->transfer.table, side, seg);
+    rec->xfer = tcphs_transfer_update(&conn->transfer, side, seg, &acks_segments);
+    rec->acks_segments = acks_segments;
 }
 
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
@@ -858,22 +797,12 @@ tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn)
 
 void tcphs_conn_free(tcphs_conn *conn)
 {
-    forget_replayed_of(conn);
-    if (conn->transfer_logged == TCPHS_TRANSFER_TABLE && conn->transfer.table) {
-        tcphs_transfer_free(conn->transfer.table);
-        free(conn->transfer.table);
-        conn->transfer.table = NULL;
-    }
+    tcphs_transfer_free(&conn->transfer);
 }
 
 const tcphs_transfer *tcphs_conn_transfer(const tcphs_conn *conn)
 {
-    if (conn->transfer_logged == TCPHS_TRANSFER_TABLE)
-        return conn->transfer.table;
-    if (conn->transfer_logged == 0)
-        return NULL;
-    replay(conn);
-    return &replayed.t;
+    return &conn->transfer;
 }
 
 const tcphs_xfer *tcphs_record_xfer(const tcphs_record *rec)

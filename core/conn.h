@@ -73,7 +73,10 @@ typedef struct {
     uint8_t  ack_ok : 1;     /* the ack check passed (with TCPHS_KNOWN_ACK_CHECK) */
     tcphs_state_pair states_before; /* both endpoints' RFC 9293 states before this segment */
     tcphs_state_pair states;        /* ... and once it has been sent and delivered */
-    uint8_t  wscale;         /* TCPHS_WSCALE_*: the window's shift as known when read */
+    /* In the record's last four bytes: an ACK covers at most the
+     * TCPHS_INFLIGHT_MAX segments queued. */
+    uint32_t acks_segments : 24; /* payload segments of the peer this ACK covers first and completely */
+    uint32_t wscale : 8;     /* TCPHS_WSCALE_*: the window's shift as known when read */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */
@@ -142,8 +145,7 @@ struct tcphs_conn {
     uint32_t synack_retransmissions;  /* the server's SYN-ACK sent again */
     tcphs_side_state side[2];
     tcphs_offer offer[2];
-    /* Bit-fields, with transfer_logged in the three bytes after offer[]:
-     * one connection record per tcp.stream, 8 bytes less each. */
+    /* Bit-fields, in the bytes after offer[]. */
     uint8_t  hs_state : 4;    /* tcphs_hs_state */
     uint8_t  role_guessed : 1;
     uint8_t  first_fin_side : 1;  /* valid when a FIN was seen */
@@ -153,18 +155,11 @@ struct tcphs_conn {
     uint8_t  rst_seen : 1;
     uint8_t  data_seen : 1;
     uint8_t  timing_known : 3;    /* which of syn_ns/synack_ns/hs_ack_ns are set: bits 0..2 */
-    uint8_t  transfer_logged; /* segments in transfer.log; TCPHS_TRANSFER_TABLE once transfer.table is used */
     tcphs_zeek zeek;
     tcphs_endpoints endpoints; /* both endpoints' RFC 9293 states (endpoint.c) */
     tcphs_links links;         /* tcphs.frame.* */
-    union {
-        tcphs_transfer_log log;   /* the first segments (transfer.h), replayed when asked */
-        tcphs_transfer *table;    /* data transfer (transfer.h), from the third segment on; NULL: out of memory */
-    } transfer;
+    tcphs_transfer transfer;   /* data transfer (transfer.h) */
 };
-
-/* tcphs_conn.transfer_logged once the connection has its own table. */
-#define TCPHS_TRANSFER_TABLE 0xffu
 
 /* Start an empty connection record for a tcp.stream. */
 void tcphs_conn_init(tcphs_conn *conn, uint32_t stream);
@@ -174,13 +169,10 @@ void tcphs_conn_init(tcphs_conn *conn, uint32_t stream);
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec);
 
 /* Release what the connection holds beyond its own struct (the transfer
- * table): once its records are no longer shown. */
+ * table's slots and queues): once its records are no longer shown. */
 void tcphs_conn_free(tcphs_conn *conn);
 
-/* The connection's transfer bookkeeping as it stands (NULL: none).  For a
- * connection still in its first segments, a table replayed from them, shared
- * by all such connections: valid until the next call or update for another
- * connection, like the pointers tcphs_record_xfer() returns. */
+/* The connection's transfer bookkeeping as it stands (NULL: none). */
 const tcphs_transfer *tcphs_conn_transfer(const tcphs_conn *conn);
 
 /* The data-transfer answers of a segment (acked_in, RTT, ...); NULL when

@@ -96,7 +96,6 @@ void tcphs_lab_collect(tcphs_lab *lab, uint32_t frame, int64_t rel_ns, const tcp
 {
     tcphs_lab_row row = { frame, rel_ns, rec };
     tcphs_lab_side *side = &lab->side[rec->from];
-    const tcphs_xfer *x = tcphs_record_xfer(rec);
     uint32_t window;
 
     if (rec->step != 0) {
@@ -121,8 +120,8 @@ void tcphs_lab_collect(tcphs_lab *lab, uint32_t frame, int64_t rel_ns, const tcp
         side->min_window = row;
         side->min_window_bytes = window;
     }
-    if (x && x->acks_segments)
-        side->acks_covering[x->acks_segments >= 3 ? 2 : x->acks_segments - 1]++;
+    if (rec->acks_segments)
+        side->acks_covering[rec->acks_segments >= 3 ? 2 : rec->acks_segments - 1]++;
 }
 
 /* ---- writing ---------------------------------------------------------------------------- */

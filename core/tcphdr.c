@@ -154,3 +154,66 @@ bool tcphs_read_ip_addresses(const uint8_t *bytes, size_t captured, unsigned ver
     seg->have |= TCPHS_HAVE_ADDRESSES;
     return true;
 }
+
+/* RFC 791, 3.1 and RFC 1071: the one's complement sum of the header's
+ * 16-bit words, checksum included, is 0xffff. */
+static bool ipv4_checksum_ok(const uint8_t *header, size_t len)
+{
+    uint32_t sum = 0;
+
+    for (size_t i = 0; i + 1 < len; i += 2)
+        sum += (uint32_t)((header[i] << 8) | header[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return sum == 0xffff;
+}
+
+static bool ipv4_header_before(const uint8_t *bytes, size_t tcp_offset, size_t *start)
+{
+    enum { PROTOCOL_TCP = 6 };
+
+    for (size_t ihl = 5; ihl <= 15; ihl++) {
+        size_t len = ihl * 4;
+        const uint8_t *h;
+
+        if (len > tcp_offset)
+            break;
+        h = bytes + tcp_offset - len;
+        if (h[0] != (0x40 | ihl) || h[9] != PROTOCOL_TCP)
+            continue;
+        if ((((h[6] << 8) | h[7]) & 0x1fff) != 0)      /* a later fragment holds no TCP header */
+            continue;
+        if ((size_t)((h[2] << 8) | h[3]) < len + TCPHS_TCP_MIN_HEADER || !ipv4_checksum_ok(h, len))
+            continue;
+        *start = tcp_offset - len;
+        return true;
+    }
+    return false;
+}
+
+static bool ipv6_header_before(const uint8_t *bytes, size_t tcp_offset, size_t *start)
+{
+    enum { IPV6_HEADER = 40, NEXT_HEADER_TCP = 6 };
+    const uint8_t *h;
+
+    if (tcp_offset < IPV6_HEADER)
+        return false;
+    h = bytes + tcp_offset - IPV6_HEADER;
+    if ((h[0] >> 4) != 6 || h[6] != NEXT_HEADER_TCP || (size_t)((h[4] << 8) | h[5]) < TCPHS_TCP_MIN_HEADER)
+        return false;
+    *start = tcp_offset - IPV6_HEADER;
+    return true;
+}
+
+bool tcphs_read_ip_before(const uint8_t *bytes, size_t tcp_offset, tcphs_segment *seg)
+{
+    size_t start;
+
+    if (!bytes)
+        return false;
+    if (ipv4_header_before(bytes, tcp_offset, &start))
+        return tcphs_read_ip_addresses(bytes + start, tcp_offset - start, 4, seg);
+    if (ipv6_header_before(bytes, tcp_offset, &start))
+        return tcphs_read_ip_addresses(bytes + start, tcp_offset - start, 6, seg);
+    return false;
+}

@@ -43,4 +43,16 @@ tcphs_hdr_status tcphs_read_tcp_header(const uint8_t *bytes, size_t captured, tc
  * when the header was not captured that far or is of another version. */
 bool tcphs_read_ip_addresses(const uint8_t *bytes, size_t captured, unsigned version, tcphs_segment *seg);
 
+/* The addresses of the IP header that ends where a TCP header starts:
+ * bytes[0 .. tcp_offset) are the captured bytes before the TCP header, in
+ * the same data source.  For when Wireshark left no IP item to say where
+ * that header is (4.6 fakes protocol items nobody asked for) and the
+ * packet's last network addresses may be another layer's (a tunnel).
+ * Accepted: an IPv4 header of 20 to 60 bytes (RFC 791, 3.1) carrying TCP
+ * (protocol 6), not a later fragment, whose header checksum is right, or an
+ * IPv6 header of 40 bytes (RFC 8200, 3) whose next header is TCP.
+ * Anything else (IPv6 extension headers, a header another data source
+ * holds) is false: the addresses are then unknown, never guessed. */
+bool tcphs_read_ip_before(const uint8_t *bytes, size_t tcp_offset, tcphs_segment *seg);
+
 #endif /* TCPHS_TCPHDR_H */

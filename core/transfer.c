@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* First sizes of the slot table and of an in-flight queue; both double as
- * needed.  Small: most connections of a SYN flood or a port scan write one
- * slot (the SYN's, answered by the SYN-ACK) and queue one segment. */
+/* First sizes of the slot table and of an in-flight queue.  Small: most
+ * connections of a SYN flood or a port scan write one slot (the SYN's,
+ * answered by the SYN-ACK) and queue one segment.  The queue doubles; the
+ * slot table, which lives as long as its connection, grows by half (2, 3,
+ * 4, 6, 9, ...): a short request/response connection writes six slots (SYN,
+ * SYN-ACK, request, response, two FINs) and doubling would leave it eight. */
 #define SLOTS_INITIAL 2u
-_Static_assert(TCPHS_INFLIGHT_MAX < (1u << 24), "tcphs_xfer.acks_segments has 24 bits");
 #define QUEUE_INITIAL 1u
 
 /* ---- windows, RFC 7323 ------------------------------------------------------- */
@@ -114,7 +116,7 @@ bool tcphs_xfer_estimate(const tcphs_xfer *x, tcphs_rtt_estimate *after)
 /* Slot numbers are handed out when a segment is read, but a slot's memory
  * is only taken when something is written into it (its ACK arrived): a SYN
  * flood, whose SYNs are never answered, costs no slots.  Numbers above the
- * memory taken read as empty. */
+ * slots written so far read as empty. */
 static uint32_t new_slot(tcphs_transfer *t)
 {
     if (t->slot_count == UINT32_MAX)
@@ -122,7 +124,11 @@ static uint32_t new_slot(tcphs_transfer *t)
     return ++t->slot_count;
 }
 
-/* Slot `slot` for writing; NULL when memory ran out. */
+/* Slot `slot` for writing; NULL when memory ran out.  The table grows by
+ * half, but only the slots up to the one written are cleared: the rest of a
+ * large table stays untouched memory, which the system does not provide
+ * until it is written (a 1M-segment connection would otherwise pay for up
+ * to twice its slots). */
 static tcphs_xfer *slot_for_writing(tcphs_transfer *t, uint32_t slot)
 {
     if (slot > t->slot_capacity) {
@@ -130,22 +136,25 @@ static tcphs_xfer *slot_for_writing(tcphs_transfer *t, uint32_t slot)
         tcphs_xfer *slots;
 
         while (capacity < slot && capacity <= UINT32_MAX / 2)
-            capacity *= 2;
+            capacity += capacity / 2;
         if (capacity < slot)
             capacity = slot;
         slots = realloc(t->slots, (size_t)capacity * sizeof(*slots));
         if (!slots)
             return NULL;
-        memset(slots + t->slot_capacity, 0, (size_t)(capacity - t->slot_capacity) * sizeof(*slots));
         t->slots = slots;
         t->slot_capacity = capacity;
+    }
+    if (slot > t->slot_cleared) {
+        memset(t->slots + t->slot_cleared, 0, (size_t)(slot - t->slot_cleared) * sizeof(*t->slots));
+        t->slot_cleared = slot;
     }
     return &t->slots[slot - 1];
 }
 
 const tcphs_xfer *tcphs_transfer_slot(const tcphs_transfer *t, uint32_t slot)
 {
-    if (!t || slot == 0 || slot > t->slot_capacity)
+    if (!t || slot == 0 || slot > t->slot_cleared)
         return NULL;
     return &t->slots[slot - 1];
 }
@@ -316,59 +325,21 @@ static uint32_t on_ack(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment 
     return covered;
 }
 
-uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg)
+uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg, uint32_t *acks_segments)
 {
     tcphs_flow *own = &t->flow[side ? 1 : 0];
     tcphs_flow *peer = &t->flow[side ? 0 : 1];
-    uint32_t space = 0, slot = 0, covered = 0;
+    uint32_t space = 0, slot = 0;
 
     /* A RST occupies no sequence space and is never acknowledged (RFC 9293, 3.10.7). */
     if (!(seg->flags & TCPHS_RST))
         space = seg->len + ((seg->flags & TCPHS_SYN) ? 1 : 0) + ((seg->flags & TCPHS_FIN) ? 1 : 0);
     if (space > 0)
         slot = on_sent(t, own, seg, space);
+    *acks_segments = 0;
     if ((seg->flags & TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK))
-        covered = on_ack(t, peer, seg);
-    if (covered > 0) {
-        tcphs_xfer *x;
-
-        if (slot == 0)
-            slot = new_slot(t);
-        if (slot != 0 && (x = slot_for_writing(t, slot)) != NULL)
-            x->acks_segments = covered;
-    }
+        *acks_segments = on_ack(t, peer, seg);
     return slot;
-}
-
-void tcphs_transfer_log_put(tcphs_transfer_log *log, uint32_t i, int side, const tcphs_segment *seg)
-{
-    log->time_ns[i] = seg->time_ns;
-    log->frame[i] = seg->frame;
-    log->seq[i] = seg->seq;
-    log->ack[i] = seg->ack;
-    log->len[i] = seg->len;
-    log->flags[i] = seg->flags;
-    log->marks[i] = (uint8_t)((tcphs_segment_has(seg, TCPHS_RETRANSMISSION) ? TCPHS_LOGGED_RETRANSMISSION : 0) |
-                              (tcphs_segment_has(seg, TCPHS_HAVE_ACK) ? TCPHS_LOGGED_HAVE_ACK : 0) |
-                              (side ? TCPHS_LOGGED_FROM_SERVER : 0));
-}
-
-uint32_t tcphs_transfer_replay(tcphs_transfer *t, const tcphs_transfer_log *log, uint32_t i)
-{
-    tcphs_segment seg;
-
-    memset(&seg, 0, sizeof(seg));
-    seg.time_ns = log->time_ns[i];
-    seg.frame = log->frame[i];
-    seg.seq = log->seq[i];
-    seg.ack = log->ack[i];
-    seg.len = log->len[i];
-    seg.flags = log->flags[i];
-    if (log->marks[i] & TCPHS_LOGGED_RETRANSMISSION)
-        seg.have |= TCPHS_RETRANSMISSION;
-    if (log->marks[i] & TCPHS_LOGGED_HAVE_ACK)
-        seg.have |= TCPHS_HAVE_ACK;
-    return tcphs_transfer_update(t, (log->marks[i] & TCPHS_LOGGED_FROM_SERVER) ? 1 : 0, &seg);
 }
 
 bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns)
@@ -394,7 +365,7 @@ void tcphs_transfer_free(tcphs_transfer *t)
     }
     free(t->slots);
     t->slots = NULL;
-    t->slot_count = t->slot_capacity = 0;
+    t->slot_count = t->slot_capacity = t->slot_cleared = 0;
 }
 
 /* ---- the note ------------------------------------------------------------------ */

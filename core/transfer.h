@@ -42,11 +42,7 @@ typedef struct {
     int64_t  srtt_before_ns; /* the sender's SRTT and RTTVAR before this sample */
     int64_t  rttvar_before_ns; /*   (with ESTIMATE, not FIRST) */
     uint32_t acked_in;       /* frame of the first ACK covering its last sequence number */
-    /* One slot per segment that occupies sequence space or acknowledges
-     * data: 32 bytes, where a whole byte for the flags would make it 40.
-     * An ACK covers at most the TCPHS_INFLIGHT_MAX segments queued. */
-    uint32_t acks_segments : 24; /* payload segments of the peer this ACK covers first and completely */
-    uint32_t flags : 8;      /* TCPHS_XFER_* */
+    uint32_t flags;          /* TCPHS_XFER_* */
 } tcphs_xfer;
 
 /* An estimator state, RFC 6298 section 2. */
@@ -68,7 +64,7 @@ typedef struct {
 /* At most this many segments per direction wait for their ACK.  When more
  * do (a capture that lost every ACK), the oldest is forgotten: it then has
  * no tcphs.acked_in, rather than a wrong one. */
-#define TCPHS_INFLIGHT_MAX 65536u    /* below 2^24: tcphs_xfer.acks_segments */
+#define TCPHS_INFLIGHT_MAX 65536u    /* below 2^24: tcphs_record.acks_segments */
 
 /* One direction: what one side sent and what the other acknowledged. */
 typedef struct {
@@ -97,37 +93,8 @@ typedef struct {
     tcphs_xfer *slots;       /* slots 1 .. slot_capacity; memory taken when written */
     uint32_t slot_count;     /* slot numbers handed out */
     uint32_t slot_capacity;
+    uint32_t slot_cleared;   /* slots 1 .. slot_cleared are valid (zero until written) */
 } tcphs_transfer;
-
-/* The first segments of a connection as the transfer bookkeeping reads
- * them.  A connection keeps these instead of a tcphs_transfer until a third
- * segment comes (conn.c): the half-open connections of a SYN flood or a port
- * scan (a SYN and its SYN-ACK or RST) never need a table of their own, and
- * their answers are replayed from these when asked for. */
-#define TCPHS_TRANSFER_LOG_MAX 2u
-
-enum {
-    TCPHS_LOGGED_RETRANSMISSION = 1u << 0,  /* the segment had TCPHS_RETRANSMISSION */
-    TCPHS_LOGGED_HAVE_ACK       = 1u << 1,  /* ... TCPHS_HAVE_ACK */
-    TCPHS_LOGGED_FROM_SERVER    = 1u << 2   /* its sender (tcphs_side 1) */
-};
-
-typedef struct {
-    int64_t  time_ns[TCPHS_TRANSFER_LOG_MAX];
-    uint32_t frame[TCPHS_TRANSFER_LOG_MAX];
-    uint32_t seq[TCPHS_TRANSFER_LOG_MAX];
-    uint32_t ack[TCPHS_TRANSFER_LOG_MAX];
-    uint32_t len[TCPHS_TRANSFER_LOG_MAX];
-    uint16_t flags[TCPHS_TRANSFER_LOG_MAX];
-    uint8_t  marks[TCPHS_TRANSFER_LOG_MAX];   /* TCPHS_LOGGED_* */
-} tcphs_transfer_log;
-
-/* Keep segment `i` of the log (side = sender): what tcphs_transfer_update()
- * reads of it. */
-void tcphs_transfer_log_put(tcphs_transfer_log *log, uint32_t i, int side, const tcphs_segment *seg);
-
-/* Feed logged segment `i` to t, as tcphs_transfer_update() would have been. */
-uint32_t tcphs_transfer_replay(tcphs_transfer *t, const tcphs_transfer_log *log, uint32_t i);
 
 /* Window-scale facts a segment is read with, packed in one byte of the
  * record: the shift to apply to its window field, and whether it is known. */
@@ -150,10 +117,12 @@ uint8_t tcphs_wscale_for(bool is_syn, bool from_server, int offer_from, int offe
 bool tcphs_window_bytes(uint16_t raw_window, uint8_t wscale, uint32_t *bytes);
 
 /* Feed one segment (side = sender, 0 client / 1 server).  Returns the
- * segment's slot number (0 when it neither occupies sequence space nor
- * acknowledges a payload segment, or when memory ran out: the answers are
- * then missing, never wrong). */
-uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg);
+ * segment's slot number (0 when it occupies no sequence space, or when
+ * memory ran out: the answers are then missing, never wrong), and in
+ * *acks_segments how many of the peer's payload segments it acknowledges
+ * first and completely (known at once: it goes in the segment's record, so
+ * a pure ACK needs no slot). */
+uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg, uint32_t *acks_segments);
 
 /* A slot; NULL for 0 or a number out of range. */
 const tcphs_xfer *tcphs_transfer_slot(const tcphs_transfer *t, uint32_t slot);

@@ -203,9 +203,70 @@ static void test_ip_addresses(void)
     CHECK(!tcphs_read_ip_addresses(v6, 39, 6, &seg));
 }
 
+/* The IP header that ends where the TCP header starts (RFC 791's example
+ * header, checksum 0xb1e6, after 14 bytes of Ethernet): found only when it
+ * is whole, carries TCP, is no later fragment and its checksum is right. */
+static const uint8_t rfc791_header[20] = {
+    0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0xb1, 0xe6,
+    0xac, 0x10, 0x0a, 0x63, 0xac, 0x10, 0x0a, 0x0c                  /* 172.16.10.99 -> 172.16.10.12 */
+};
+
+static bool ip_before(const uint8_t *header, size_t len, tcphs_segment *seg)
+{
+    uint8_t frame[14 + 60] = { 0 };
+
+    memcpy(frame + 14, header, len);
+    memset(seg, 0, sizeof(*seg));
+    return tcphs_read_ip_before(frame, 14 + len, seg);
+}
+
+static void test_ip_before_tcp(void)
+{
+    static const uint8_t with_options[24] = {        /* IHL 6: NOP NOP NOP EOL */
+        0x46, 0x00, 0x00, 0x40, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0xae, 0xe1,
+        0xac, 0x10, 0x0a, 0x63, 0xac, 0x10, 0x0a, 0x0c, 0x01, 0x01, 0x01, 0x00
+    };
+    static const uint8_t later_fragment[20] = {      /* fragment offset 185 */
+        0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x00, 0xb9, 0x40, 0x06, 0xf1, 0x2d,
+        0xac, 0x10, 0x0a, 0x63, 0xac, 0x10, 0x0a, 0x0c
+    };
+    static const uint8_t udp[20] = {
+        0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x11, 0xb1, 0xdb,
+        0xac, 0x10, 0x0a, 0x63, 0xac, 0x10, 0x0a, 0x0c
+    };
+    uint8_t bad_checksum[20], v6[40] = { 0x60, 0, 0, 0, 0, 20, 6, 64 };
+    tcphs_segment seg;
+
+    CHECK(ip_before(rfc791_header, sizeof(rfc791_header), &seg));
+    CHECK_INT(seg.src.addr.family, 4);
+    CHECK_INT(seg.src.addr.bytes[3], 99);
+    CHECK_INT(seg.dst.addr.bytes[3], 12);
+    CHECK(tcphs_segment_has(&seg, TCPHS_HAVE_ADDRESSES));
+    CHECK(ip_before(with_options, sizeof(with_options), &seg));
+    CHECK_INT(seg.dst.addr.bytes[3], 12);
+
+    memcpy(bad_checksum, rfc791_header, sizeof(bad_checksum));
+    bad_checksum[11] ^= 1;
+    CHECK(!ip_before(bad_checksum, sizeof(bad_checksum), &seg));
+    CHECK(!ip_before(later_fragment, sizeof(later_fragment), &seg));
+    CHECK(!ip_before(udp, sizeof(udp), &seg));
+    CHECK(!tcphs_segment_has(&seg, TCPHS_HAVE_ADDRESSES));
+    memset(&seg, 0, sizeof(seg));
+    CHECK(!tcphs_read_ip_before(rfc791_header, 19, &seg));        /* the header's start is not captured */
+
+    v6[8] = 0x20; v6[23] = 1; v6[24] = 0x20; v6[39] = 2;
+    CHECK(ip_before(v6, sizeof(v6), &seg));
+    CHECK_INT(seg.src.addr.family, 6);
+    CHECK_INT(seg.src.addr.bytes[15], 1);
+    CHECK_INT(seg.dst.addr.bytes[15], 2);
+    v6[6] = 0;                                     /* a hop-by-hop header comes first */
+    CHECK(!ip_before(v6, sizeof(v6), &seg));
+}
+
 int main(void)
 {
     test_ip_addresses();
+    test_ip_before_tcp();
     test_full_syn();
     test_flags_and_ack();
     test_snaplen_cuts();

@@ -1,0 +1,429 @@
+/* store.c: the connections and records of one capture file (store.h). */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+/* A connection stays packed for this many segments: a SYN and its SYN-ACK
+ * or RST, the whole of a half-open connection. */
+#define PACKED_MAX 2u
+
+/* A segment of a packed connection: what tcphs_conn_update() reads of it,
+ * except the endpoints (the connection keeps them once) and the frame
+ * number (the slot is the frame's).  Four-byte members only: it shares its
+ * frame's slot with a tcphs_record, which it must not make larger. */
+typedef struct {
+    uint32_t stream;
+    uint32_t time_lo, time_hi;   /* time_ns in two halves */
+    uint32_t seq, ack, len, have;
+    uint16_t flags, window, mss;
+    uint8_t  wscale;
+    uint8_t  reversed;           /* sent by the first segment's destination */
+} packed_segment;
+
+typedef union {
+    tcphs_record record;
+    packed_segment packed;
+} frame_slot;
+
+_Static_assert(sizeof(frame_slot) == sizeof(tcphs_record), "a packed segment fits in a record's slot");
+
+enum { SLOT_EMPTY = 0, SLOT_RECORD, SLOT_PACKED };
+
+/* Frame slots in pages by frame number, a page made when one of its frames
+ * has a TCP layer: 49 bytes a frame, where a record apart and a pointer to
+ * it would take 56 plus the allocator's rounding. */
+#define FRAME_PAGE 1024u
+typedef struct {
+    frame_slot slot[FRAME_PAGE];
+    uint8_t kind[FRAME_PAGE];    /* SLOT_* */
+} frame_page;
+
+/* A connection in its first segments. */
+typedef struct {
+    tcphs_endpoint src, dst;     /* the first segment's */
+    uint32_t frame[PACKED_MAX];  /* its segments' frames, in capture order */
+    uint32_t count;
+} packed_conn;
+
+/* A whole connection, and its endpoints as text once shown. */
+typedef struct {
+    tcphs_conn conn;             /* first member: the store's tcphs_conn * is a whole_conn * */
+    char *text[2];
+} whole_conn;
+
+/* Connections in pages of CONN_PAGE by stream number: Wireshark numbers
+ * streams 0, 1, 2, ... as it meets them, so a page fills up; a hash map's
+ * item and buckets would cost every connection ~60 bytes more. */
+#define CONN_PAGE 128u
+typedef struct {
+    void *entry[CONN_PAGE];          /* whole_conn * or packed_conn *; NULL: none yet */
+    uint8_t whole[CONN_PAGE / 8];    /* bit i: entry i is a whole_conn */
+} conn_page;
+
+/* The packed connection replayed last, and its records. */
+typedef struct {
+    whole_conn c;
+    bool valid;
+    uint32_t count;              /* segments replayed into c */
+    tcphs_record rec[PACKED_MAX];
+    char text[2][TCPHS_ENDPOINT_STRLEN];
+} scratch_conn;
+
+struct tcphs_store {
+    conn_page **conn_pages;
+    uint32_t conn_page_count;
+    frame_page **frame_pages;
+    uint32_t frame_page_count;
+    scratch_conn scratch;
+    tcphs_record later_layer;    /* a later layer's record, until the caller copies it */
+    uint32_t packed, whole;      /* connections of each kind */
+};
+
+/* ---- pages ---------------------------------------------------------------- */
+
+/* A directory of pages with room for page `page`: doubled as needed, the
+ * new entries NULL.  False when memory ran out. */
+static bool with_page_slot(void ***pages, uint32_t *count, uint32_t page)
+{
+    uint32_t grown = *count ? *count : 64;
+    void **bigger;
+
+    if (page < *count)
+        return true;
+    while (grown <= page && grown <= UINT32_MAX / 2)
+        grown *= 2;
+    if (grown <= page)
+        return false;
+    bigger = realloc(*pages, (size_t)grown * sizeof(*bigger));
+    if (!bigger)
+        return false;
+    memset(bigger + *count, 0, (size_t)(grown - *count) * sizeof(*bigger));
+    *pages = bigger;
+    *count = grown;
+    return true;
+}
+
+static frame_page *frame_page_of(tcphs_store *store, uint32_t frame, bool create)
+{
+    uint32_t page = frame / FRAME_PAGE;
+
+    if (page >= store->frame_page_count || !store->frame_pages[page]) {
+        if (!create || !with_page_slot((void ***)&store->frame_pages, &store->frame_page_count, page))
+            return NULL;
+        store->frame_pages[page] = calloc(1, sizeof(frame_page));
+    }
+    return store->frame_pages[page];
+}
+
+static conn_page *conn_page_of(tcphs_store *store, uint32_t stream, bool create)
+{
+    uint32_t page = stream / CONN_PAGE;
+
+    if (page >= store->conn_page_count || !store->conn_pages[page]) {
+        if (!create || !with_page_slot((void ***)&store->conn_pages, &store->conn_page_count, page))
+            return NULL;
+        store->conn_pages[page] = calloc(1, sizeof(conn_page));
+    }
+    return store->conn_pages[page];
+}
+
+static bool is_whole(const conn_page *page, uint32_t i)
+{
+    return (page->whole[i / 8] & (1u << (i % 8))) != 0;
+}
+
+/* ---- packed segments ------------------------------------------------------ */
+
+static bool same_pair(const packed_conn *p, const tcphs_segment *seg)
+{
+    return (tcphs_endpoint_equal(&seg->src, &p->src) && tcphs_endpoint_equal(&seg->dst, &p->dst)) ||
+           (tcphs_endpoint_equal(&seg->src, &p->dst) && tcphs_endpoint_equal(&seg->dst, &p->src));
+}
+
+static void pack(packed_segment *out, const tcphs_segment *seg, const packed_conn *p)
+{
+    uint64_t time = (uint64_t)seg->time_ns;
+
+    memset(out, 0, sizeof(*out));
+    out->stream = seg->stream;
+    out->time_lo = (uint32_t)time;
+    out->time_hi = (uint32_t)(time >> 32);
+    out->seq = seg->seq;
+    out->ack = seg->ack;
+    out->len = seg->len;
+    out->have = seg->have;
+    out->flags = seg->flags;
+    out->window = seg->window;
+    out->mss = seg->mss;
+    out->wscale = seg->wscale;
+    out->reversed = !tcphs_endpoint_equal(&seg->src, &p->src);
+}
+
+static void unpack(tcphs_segment *seg, const packed_segment *in, uint32_t frame, const packed_conn *p)
+{
+    memset(seg, 0, sizeof(*seg));
+    seg->frame = frame;
+    seg->time_ns = (int64_t)(((uint64_t)in->time_hi << 32) | in->time_lo);
+    seg->stream = in->stream;
+    seg->src = in->reversed ? p->dst : p->src;
+    seg->dst = in->reversed ? p->src : p->dst;
+    seg->seq = in->seq;
+    seg->ack = in->ack;
+    seg->len = in->len;
+    seg->have = in->have;
+    seg->flags = in->flags;
+    seg->window = in->window;
+    seg->mss = in->mss;
+    seg->wscale = in->wscale;
+}
+
+static frame_slot *slot_of(tcphs_store *store, uint32_t frame, uint8_t **kind)
+{
+    frame_page *page = frame_page_of(store, frame, false);
+
+    if (!page)
+        return NULL;
+    *kind = &page->kind[frame % FRAME_PAGE];
+    return &page->slot[frame % FRAME_PAGE];
+}
+
+/* ---- packed connections: replay and making whole --------------------------- */
+
+/* The scratch connection holding p's state after all its segments. */
+static scratch_conn *replayed(tcphs_store *store, uint32_t stream, const packed_conn *p)
+{
+    scratch_conn *s = &store->scratch;
+
+    if (s->valid && s->c.conn.stream == stream && s->count == p->count)
+        return s;
+    tcphs_conn_free(&s->c.conn);
+    tcphs_conn_init(&s->c.conn, stream);
+    s->c.text[0] = s->c.text[1] = NULL;
+    for (s->count = 0; s->count < p->count; s->count++) {
+        tcphs_segment seg;
+        uint8_t *kind;
+        const frame_slot *slot = slot_of(store, p->frame[s->count], &kind);
+
+        if (!slot)
+            break;      /* cannot happen: a packed segment's frame has its page */
+        unpack(&seg, &slot->packed, p->frame[s->count], p);
+        tcphs_conn_update(&s->c.conn, &seg, &s->rec[s->count]);
+    }
+    s->valid = true;
+    return s;
+}
+
+/* Keep segment `seg` of packed connection p in its frame's slot. */
+static const tcphs_record *keep_packed(tcphs_store *store, packed_conn *p, const tcphs_segment *seg)
+{
+    frame_page *page = frame_page_of(store, seg->frame, true);
+    uint32_t i = seg->frame % FRAME_PAGE;
+    scratch_conn *s;
+
+    if (!page || page->kind[i] != SLOT_EMPTY)
+        return NULL;
+    s = replayed(store, seg->stream, p);
+    if (!tcphs_conn_update(&s->c.conn, seg, &s->rec[s->count]))
+        return NULL;
+    pack(&page->slot[i].packed, seg, p);
+    page->kind[i] = SLOT_PACKED;
+    p->frame[p->count++] = seg->frame;
+    return &s->rec[s->count++];
+}
+
+/* Replace packed connection `stream` by a whole one, its records in its
+ * frames' slots.  False when memory ran out (it then stays packed). */
+static bool make_whole(tcphs_store *store, conn_page *page, uint32_t stream)
+{
+    uint32_t i = stream % CONN_PAGE;
+    packed_conn *p = (packed_conn *)page->entry[i];
+    whole_conn *w = calloc(1, sizeof(*w));
+
+    if (!w)
+        return false;
+    tcphs_conn_init(&w->conn, stream);
+    for (uint32_t k = 0; k < p->count; k++) {
+        tcphs_segment seg;
+        uint8_t *kind;
+        frame_slot *slot = slot_of(store, p->frame[k], &kind);
+
+        unpack(&seg, &slot->packed, p->frame[k], p);    /* before the record takes its place */
+        tcphs_conn_update(&w->conn, &seg, &slot->record);
+        *kind = SLOT_RECORD;
+    }
+    if (store->scratch.c.conn.stream == stream)
+        store->scratch.valid = false;
+    free(p);
+    page->entry[i] = w;
+    page->whole[i / 8] |= (uint8_t)(1u << (i % 8));
+    store->packed--;
+    store->whole++;
+    return true;
+}
+
+static void *new_conn(tcphs_store *store, conn_page *page, const tcphs_segment *seg, bool packed)
+{
+    uint32_t i = seg->stream % CONN_PAGE;
+
+    if (packed) {
+        packed_conn *p = calloc(1, sizeof(*p));
+
+        if (p) {
+            p->src = seg->src;
+            p->dst = seg->dst;
+            store->packed++;
+        }
+        return page->entry[i] = p;
+    } else {
+        whole_conn *w = calloc(1, sizeof(*w));
+
+        if (w) {
+            tcphs_conn_init(&w->conn, seg->stream);
+            page->whole[i / 8] |= (uint8_t)(1u << (i % 8));
+            store->whole++;
+        }
+        return page->entry[i] = w;
+    }
+}
+
+/* ---- the API ----------------------------------------------------------------- */
+
+tcphs_store *tcphs_store_new(void)
+{
+    return calloc(1, sizeof(tcphs_store));
+}
+
+void tcphs_store_free(tcphs_store *store)
+{
+    if (!store)
+        return;
+    for (uint32_t page = 0; page < store->conn_page_count; page++) {
+        conn_page *p = store->conn_pages[page];
+
+        for (uint32_t i = 0; p && i < CONN_PAGE; i++) {
+            if (p->entry[i] && is_whole(p, i)) {
+                whole_conn *w = (whole_conn *)p->entry[i];
+
+                tcphs_conn_free(&w->conn);
+                free(w->text[0]);
+                free(w->text[1]);
+            }
+            free(p->entry[i]);
+        }
+        free(p);
+    }
+    free(store->conn_pages);
+    for (uint32_t page = 0; page < store->frame_page_count; page++)
+        free(store->frame_pages[page]);
+    free(store->frame_pages);
+    tcphs_conn_free(&store->scratch.c.conn);
+    free(store);
+}
+
+/* Feed seg to whole connection w: its record goes in the frame's slot (a
+ * first layer) or, for a later layer, in the store until the caller copies
+ * it. */
+static const tcphs_record *update_whole(tcphs_store *store, whole_conn *w, const tcphs_segment *seg,
+                                        bool first_layer)
+{
+    frame_page *page;
+    uint32_t i = seg->frame % FRAME_PAGE;
+
+    if (!first_layer)
+        return tcphs_conn_update(&w->conn, seg, &store->later_layer) ? &store->later_layer : NULL;
+    page = frame_page_of(store, seg->frame, true);
+    if (!page || page->kind[i] != SLOT_EMPTY)
+        return NULL;
+    if (!tcphs_conn_update(&w->conn, seg, &page->slot[i].record))
+        return NULL;
+    page->kind[i] = SLOT_RECORD;
+    return &page->slot[i].record;
+}
+
+const tcphs_record *tcphs_store_update(tcphs_store *store, const tcphs_segment *seg, bool first_layer,
+                                       tcphs_keep keep)
+{
+    conn_page *page;
+    uint32_t i = seg->stream % CONN_PAGE;
+    bool may_pack = first_layer && keep == TCPHS_KEEP_PACKED;
+
+    if (!tcphs_segment_has(seg, TCPHS_HAVE_REQUIRED))
+        return NULL;
+    if ((page = conn_page_of(store, seg->stream, true)) == NULL)
+        return NULL;
+    if (!page->entry[i] && !new_conn(store, page, seg, may_pack))
+        return NULL;
+    if (!is_whole(page, i)) {
+        packed_conn *p = (packed_conn *)page->entry[i];
+
+        if (may_pack && p->count < PACKED_MAX && same_pair(p, seg))
+            return keep_packed(store, p, seg);
+        if (!make_whole(store, page, seg->stream))
+            return NULL;
+    }
+    return update_whole(store, (whole_conn *)page->entry[i], seg, first_layer);
+}
+
+const tcphs_record *tcphs_store_record(tcphs_store *store, uint32_t frame, tcphs_keep keep)
+{
+    uint8_t *kind;
+    frame_slot *slot = slot_of(store, frame, &kind);
+    conn_page *page;
+    uint32_t stream, i;
+    const packed_conn *p;
+    const scratch_conn *s;
+
+    if (!slot || *kind == SLOT_EMPTY)
+        return NULL;
+    if (*kind == SLOT_RECORD)
+        return &slot->record;
+    stream = slot->packed.stream;
+    i = stream % CONN_PAGE;
+    if ((page = conn_page_of(store, stream, false)) == NULL || !page->entry[i] || is_whole(page, i))
+        return NULL;    /* cannot happen: a packed slot's connection is packed */
+    if (keep == TCPHS_KEEP_WHOLE)
+        return make_whole(store, page, stream) ? &slot->record : NULL;
+    p = (const packed_conn *)page->entry[i];
+    s = replayed(store, stream, p);
+    for (uint32_t k = 0; k < s->count; k++) {
+        if (p->frame[k] == frame)
+            return &s->rec[k];
+    }
+    return NULL;
+}
+
+static char *text_of(const tcphs_endpoint *ep, char *buf)
+{
+    char text[TCPHS_ENDPOINT_STRLEN];
+
+    if (!buf) {
+        tcphs_endpoint_format(text, sizeof(text), ep);
+        return strdup(text);
+    }
+    tcphs_endpoint_format(buf, TCPHS_ENDPOINT_STRLEN, ep);
+    return buf;
+}
+
+void tcphs_store_endpoint_texts(tcphs_store *store, const tcphs_conn *conn, const char **client,
+                                const char **server)
+{
+    whole_conn *w = (whole_conn *)conn;
+    bool scratch = w == &store->scratch.c;
+
+    if (!w->text[0]) {
+        w->text[0] = text_of(&conn->client, scratch ? store->scratch.text[0] : NULL);
+        w->text[1] = text_of(&conn->server, scratch ? store->scratch.text[1] : NULL);
+    }
+    /* strdup() failed: the text is missing, not wrong */
+    *client = w->text[0] ? w->text[0] : "";
+    *server = w->text[1] ? w->text[1] : "";
+}
+
+void tcphs_store_counts(const tcphs_store *store, uint32_t *packed, uint32_t *whole)
+{
+    *packed = store->packed;
+    *whole = store->whole;
+}
