@@ -3,6 +3,8 @@
  * fed segment by segment in capture order. */
 #include "transfer.h"
 
+#include "text.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,15 +372,6 @@ void tcphs_transfer_free(tcphs_transfer *t)
 
 /* ---- the note ------------------------------------------------------------------ */
 
-/* Seconds with six decimals, rounded to the microsecond. */
-static void sec6(char *buf, size_t size, int64_t ns)
-{
-    int64_t us = div_round(ns, 1000);
-    uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-
-    snprintf(buf, size, "%s%" PRIu64 ".%06" PRIu64, us < 0 ? "-" : "", mag / 1000000u, mag % 1000000u);
-}
-
 void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t sent_rel_ns, tcphs_note_part part)
 {
     char a[32], b[32], r[32], s0[32], v0[32], s1[32], v1[32], rto[32];
@@ -389,20 +382,20 @@ void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t s
     buf[0] = '\0';
     if (!x || !(x->flags & TCPHS_XFER_RTT))
         return;
-    sec6(r, sizeof(r), x->ack_delay_ns);
+    tcphs_format_seconds(r, sizeof(r), x->ack_delay_ns);
     if (part == TCPHS_NOTE_SAMPLE) {
-        sec6(a, sizeof(a), sent_rel_ns + x->ack_delay_ns);
-        sec6(b, sizeof(b), sent_rel_ns);
+        tcphs_format_seconds(a, sizeof(a), sent_rel_ns + x->ack_delay_ns);
+        tcphs_format_seconds(b, sizeof(b), sent_rel_ns);
         snprintf(buf, size, "SampleRTT = %s \u2212 %s = %s s (ACK in frame %" PRIu32 ")", a, b, r, x->acked_in);
         return;
     }
     if (!tcphs_xfer_estimate(x, &after))
         return;
     first = (x->flags & TCPHS_XFER_FIRST) != 0;
-    sec6(s0, sizeof(s0), x->srtt_before_ns);
-    sec6(v0, sizeof(v0), x->rttvar_before_ns);
-    sec6(s1, sizeof(s1), after.srtt_ns);
-    sec6(v1, sizeof(v1), after.rttvar_ns);
+    tcphs_format_seconds(s0, sizeof(s0), x->srtt_before_ns);
+    tcphs_format_seconds(v0, sizeof(v0), x->rttvar_before_ns);
+    tcphs_format_seconds(s1, sizeof(s1), after.srtt_ns);
+    tcphs_format_seconds(v1, sizeof(v1), after.rttvar_ns);
     switch (part) {
     case TCPHS_NOTE_SRTT:
         if (first)
@@ -418,7 +411,7 @@ void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t s
         break;
     case TCPHS_NOTE_RTO:
         rto_ns = tcphs_rto(&after);
-        sec6(rto, sizeof(rto), rto_ns);
+        tcphs_format_seconds(rto, sizeof(rto), rto_ns);
         snprintf(buf, size, "RTO = %s + 4 \u00d7 %s = %s s%s", s1, v1, rto,
                  rto_ns < 1000000000 ? " (rule 2.4 raises it to 1 s)" : "");
         break;

@@ -42,6 +42,29 @@ static void test_endpoint_format(void)
 }
 
 /* The example of the field contract, word for word. */
+/* Seconds and milliseconds are shown rounded to the last digit shown, so a
+ * computed value (an RTTVAR of 40.397 ms / 2 = 20.1985 ms) reads the same in
+ * the notes and in the reports' tables. */
+static void test_seconds_rounded(void)
+{
+    char text[32];
+
+    tcphs_format_seconds(text, sizeof(text), 20198500);
+    CHECK_STR(text, "0.020199");
+    tcphs_format_seconds(text, sizeof(text), 20198499);
+    CHECK_STR(text, "0.020198");
+    tcphs_format_seconds(text, sizeof(text), 999999600);          /* the carry reaches the seconds */
+    CHECK_STR(text, "1.000000");
+    tcphs_format_seconds(text, sizeof(text), 1068015000);
+    CHECK_STR(text, "1.068015");
+    tcphs_format_seconds(text, sizeof(text), -600);
+    CHECK_STR(text, "-0.000001");
+    tcphs_format_seconds(text, sizeof(text), -400);                /* no "-0.000000" */
+    CHECK_STR(text, "0.000000");
+    tcphs_format_scaled(text, sizeof(text), 40451500, 1000000u, 3);  /* milliseconds */
+    CHECK_STR(text, "40.452");
+}
+
 static void test_handshake_notes(void)
 {
     tcphs_conn conn;
@@ -194,6 +217,7 @@ static void test_note_truncation(void)
 int main(void)
 {
     test_endpoint_format();
+    test_seconds_rounded();
     test_handshake_notes();
     test_wrong_ack_note();
     test_fast_open_notes();
