@@ -76,7 +76,9 @@ typedef struct {
     /* In the record's last four bytes: an ACK covers at most the
      * TCPHS_INFLIGHT_MAX segments queued. */
     uint32_t acks_segments : 24; /* payload segments of the peer this ACK covers first and completely */
-    uint32_t wscale : 8;     /* TCPHS_WSCALE_*: the window's shift as known when read */
+    uint32_t wscale : 6;     /* TCPHS_WSCALE_*: the window's shift as known when read */
+    uint32_t resends : 1;    /* it starts below sequence space already sent (transfer.h) */
+    uint32_t marked_retransmission : 1; /* Wireshark's tcp.analysis.*retransmission (TCPHS_RETRANSMISSION) */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */

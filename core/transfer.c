@@ -208,7 +208,8 @@ static void mark_resent(tcphs_flow *flow, uint32_t seq, uint32_t end)
 
 /* A segment that occupies sequence space (RFC 9293, 3.4: SYN and FIN count
  * one each): give it a slot and queue it for its ACK. */
-static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment *seg, uint32_t space)
+static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment *seg, uint32_t space,
+                        bool *resends)
 {
     bool syn = (seg->flags & TCPHS_SYN) != 0;
     uint32_t end = seg->seq + space;
@@ -221,6 +222,7 @@ static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment
     if (tcphs_segment_has(seg, TCPHS_RETRANSMISSION) ||
         (flow->sent_known && tcphs_seq_lt(seg->seq, flow->snd_max))) {
         entry.flags |= TCPHS_XFER_REPEAT;
+        *resends = true;
         if (flow->sent_known)
             mark_resent(flow, seg->seq, tcphs_seq_lt(end, flow->snd_max) ? end : flow->snd_max);
     }
@@ -327,21 +329,21 @@ static uint32_t on_ack(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment 
     return covered;
 }
 
-uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg, uint32_t *acks_segments)
+tcphs_transfer_result tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg)
 {
     tcphs_flow *own = &t->flow[side ? 1 : 0];
     tcphs_flow *peer = &t->flow[side ? 0 : 1];
-    uint32_t space = 0, slot = 0;
+    tcphs_transfer_result result = { 0, 0, false };
+    uint32_t space = 0;
 
     /* A RST occupies no sequence space and is never acknowledged (RFC 9293, 3.10.7). */
     if (!(seg->flags & TCPHS_RST))
         space = seg->len + ((seg->flags & TCPHS_SYN) ? 1 : 0) + ((seg->flags & TCPHS_FIN) ? 1 : 0);
     if (space > 0)
-        slot = on_sent(t, own, seg, space);
-    *acks_segments = 0;
+        result.slot = on_sent(t, own, seg, space, &result.resends);
     if ((seg->flags & TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK))
-        *acks_segments = on_ack(t, peer, seg);
-    return slot;
+        result.acks_segments = on_ack(t, peer, seg);
+    return result;
 }
 
 bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns)

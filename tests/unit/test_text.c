@@ -167,6 +167,37 @@ static void test_keep_alive_and_close_notes(void)
     tcphs_conn_free(&conn);
 }
 
+/* Bytes sent twice: the note says why the segment has no SampleRTT (RFC
+ * 6298 section 3), as a retransmission when Wireshark marked it one, and
+ * without naming a cause when only its sequence number says it came late
+ * (resent, or overtaken before the capture point). */
+static void test_resent_data_notes(void)
+{
+    tcphs_conn conn;
+    tcphs_segment seg;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 101, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(true, TCPHS_ACK, 101, 901, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100), note, sizeof(note));
+    CHECK_STR(note, "Client sends 100 bytes of data at relative seq 1; "
+                    "the server acknowledges them with ack = seq + len = 101 (relative)");
+    seg = lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100);
+    seg.have |= TCPHS_RETRANSMISSION;
+    note_of(&conn, seg, note, sizeof(note));
+    CHECK_STR(note, "Client sends 100 bytes of data at relative seq 1; "
+                    "the server acknowledges them with ack = seq + len = 101 (relative); "
+                    "a retransmission, so its ACK gives no SampleRTT (Karn's rule, RFC 6298 section 3)");
+    note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, 151, 901, 50), note, sizeof(note));
+    CHECK_STR(note, "Client sends 50 bytes of data at relative seq 51; "
+                    "the server acknowledges them with ack = seq + len = 101 (relative); "
+                    "it starts before the highest byte already sent (resent or overtaken): "
+                    "no SampleRTT (Karn's rule)");
+    tcphs_conn_free(&conn);
+}
+
 static void test_refused_note(void)
 {
     tcphs_conn conn;
@@ -222,6 +253,7 @@ int main(void)
     test_wrong_ack_note();
     test_fast_open_notes();
     test_keep_alive_and_close_notes();
+    test_resent_data_notes();
     test_refused_note();
     test_note_with_endpoint_texts();
     test_note_truncation();
