@@ -636,8 +636,7 @@ static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segme
     result = tcphs_transfer_update(&conn->transfer, side, seg);
     rec->xfer = result.slot;
     rec->acks_segments = result.acks_segments;
-    rec->resends = result.resends;
-    rec->marked_retransmission = tcphs_segment_has(seg, TCPHS_RETRANSMISSION);
+    rec->starts_behind = result.starts_behind;
 }
 
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)

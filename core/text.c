@@ -252,14 +252,12 @@ static void note_data(tcphs_strbuf *out, const note_ctx *ctx)
     else
         tcphs_strbuf_appendf(out, "%u (raw)", rec->seq + rec->len);
     /* RFC 6298, section 3: an ACK of bytes sent more than once cannot tell
-     * which copy it answers, so it times neither.  Without Wireshark's
-     * retransmission mark the segment may also have been overtaken on its
-     * way to the capture point: tcphs cannot tell, and takes no sample.
-     * Short: Wireshark cuts an item's label at 240 characters. */
-    if (rec->resends && rec->marked_retransmission)
-        tcphs_strbuf_appendf(out, "; a retransmission, so its ACK gives no SampleRTT (Karn's rule, RFC 6298 section 3)");
-    else if (rec->resends)
-        tcphs_strbuf_appendf(out, "; it starts before the highest byte already sent (resent or overtaken): "
+     * which copy it answers, so it times neither.  The capture cannot tell
+     * a copy from a segment overtaken on its way to the capture point (and
+     * Wireshark's releases name the same segment differently), so the note
+     * says both.  Short: Wireshark cuts an item's label at 240 characters. */
+    if (rec->starts_behind)
+        tcphs_strbuf_appendf(out, "; it starts below bytes already sent (a retransmission, or overtaken): "
                                   "no SampleRTT (Karn's rule)");
 }
 

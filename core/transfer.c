@@ -209,7 +209,7 @@ static void mark_resent(tcphs_flow *flow, uint32_t seq, uint32_t end)
 /* A segment that occupies sequence space (RFC 9293, 3.4: SYN and FIN count
  * one each): give it a slot and queue it for its ACK. */
 static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment *seg, uint32_t space,
-                        bool *resends)
+                        bool *starts_behind)
 {
     bool syn = (seg->flags & TCPHS_SYN) != 0;
     uint32_t end = seg->seq + space;
@@ -219,10 +219,9 @@ static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment
     if (slot == 0)
         return 0;
     memset(&entry, 0, sizeof(entry));
-    if (tcphs_segment_has(seg, TCPHS_RETRANSMISSION) ||
-        (flow->sent_known && tcphs_seq_lt(seg->seq, flow->snd_max))) {
+    *starts_behind = flow->sent_known && tcphs_seq_lt(seg->seq, flow->snd_max);
+    if (tcphs_segment_has(seg, TCPHS_RETRANSMISSION) || *starts_behind) {
         entry.flags |= TCPHS_XFER_REPEAT;
-        *resends = true;
         if (flow->sent_known)
             mark_resent(flow, seg->seq, tcphs_seq_lt(end, flow->snd_max) ? end : flow->snd_max);
     }
@@ -340,7 +339,7 @@ tcphs_transfer_result tcphs_transfer_update(tcphs_transfer *t, int side, const t
     if (!(seg->flags & TCPHS_RST))
         space = seg->len + ((seg->flags & TCPHS_SYN) ? 1 : 0) + ((seg->flags & TCPHS_FIN) ? 1 : 0);
     if (space > 0)
-        result.slot = on_sent(t, own, seg, space, &result.resends);
+        result.slot = on_sent(t, own, seg, space, &result.starts_behind);
     if ((seg->flags & TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK))
         result.acks_segments = on_ack(t, peer, seg);
     return result;

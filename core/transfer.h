@@ -121,8 +121,9 @@ typedef struct {
     uint32_t slot;           /* 0 when it occupies no sequence space, or memory ran out
                                 (the answers are then missing, never wrong) */
     uint32_t acks_segments;  /* the peer's payload segments it acknowledges first and completely */
-    bool     resends;        /* it sends again sequence space already sent (TCPHS_XFER_REPEAT):
-                                no ACK can give it a SampleRTT (Karn's rule) */
+    bool     starts_behind;  /* it starts below the highest sequence number its sender already
+                                sent (sent again, or overtaken on the way to the capture point):
+                                its ACK gives no SampleRTT (Karn's rule, TCPHS_XFER_REPEAT) */
 } tcphs_transfer_result;
 
 /* Feed one segment (side = sender, 0 client / 1 server). */

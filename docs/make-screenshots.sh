@@ -25,7 +25,8 @@
 #   wireshark-loss.png        transfer-loss.pcap, the fast retransmission
 #                             (frame 53) selected among the duplicate ACKs
 #                             in Wireshark's Bad TCP colours: Acknowledged
-#                             in 87, and no RTT sample (Karn's rule)
+#                             in 87, no RTT sample, and the note that says
+#                             why (Karn's rule)
 #   wireshark-statistics.png  Statistics > TCP Handshake Analysis on 28
 #                             captures merged into one (29 connections; the
 #                             script says how many it merged), Segments closed
