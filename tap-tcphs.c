@@ -316,6 +316,7 @@ typedef struct {
     GPtrArray *order;            /* tcphs_report_stream *, in order of first segment */
     gboolean one_stream;
     guint32 stream;
+    int analysis_off;            /* tcp.analyze_sequence_numbers is off: 1, on: 0, not read yet this run: -1 */
 } report_tap;
 
 static void report_reset(void *tapdata)
@@ -324,6 +325,17 @@ static void report_reset(void *tapdata)
 
     g_ptr_array_set_size(tap->order, 0);
     g_hash_table_remove_all(tap->streams);
+    tap->analysis_off = -1;
+}
+
+/* Read once per run, at its first packet, when the run's preferences are
+ * set: read when the tap is made or reset, it missed tshark's -o (the
+ * transfer-loss.noseq tap test). */
+static gboolean analysis_off(report_tap *tap)
+{
+    if (tap->analysis_off < 0)
+        tap->analysis_off = !tcphs_bool_pref("tcp", "analyze_sequence_numbers");
+    return tap->analysis_off != 0;
 }
 
 static gint64 relative_ns(const packet_info *pinfo)
@@ -344,7 +356,7 @@ static tap_packet_status report_packet(void *tapdata, packet_info *pinfo, epan_d
     if (!rs) {
         rs = g_new(tcphs_report_stream, 1);
         tcphs_report_init(rs, rec->conn);
-        if (!tcphs_bool_pref("tcp", "analyze_sequence_numbers"))
+        if (analysis_off(tap))
             tcphs_report_set_analysis_off(rs);
         g_hash_table_insert(tap->streams, (gpointer)rec->conn, rs);
         g_ptr_array_add(tap->order, rs);
@@ -406,6 +418,7 @@ static tcphs_cli_init_result report_init(const char *opt_arg, void *userdata _U_
     }
     tap->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     tap->order = g_ptr_array_new();
+    tap->analysis_off = -1;
     if (!listen_to_tcphs("-z tcphs,report", tap, report_reset, report_packet, report_draw, report_finish)) {
         g_ptr_array_free(tap->order, TRUE);
         g_hash_table_destroy(tap->streams);

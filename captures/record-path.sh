@@ -24,6 +24,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=captures/record-lib.sh
+. "$HERE/record-lib.sh"
 TAG="$$"
 NS_C="tcphs-pc-$TAG"
 NS_S="tcphs-ps-$TAG"
@@ -91,25 +93,14 @@ record() {
     echo "== $name -> $(basename "$file")"
     setup_path "$drop"
     rm -f "$file"
-    : > "$LOG"
-    ip netns exec "$NS_C" tcpdump -i "$DEV_C" --immediate-mode -U -Z root \
-        -s "$SNAPLEN" -w "$file" "tcp port $PORT" 2> "$LOG" &
-    TCPDUMP_PID=$!
-    for _ in $(seq 50); do grep -q "listening on" "$LOG" && break; sleep 0.1; done
-    sleep 0.2
+    start_capture "$NS_C" "$DEV_C" "$file" "$PORT" "$SNAPLEN" "$LOG"
     ip netns exec "$NS_S" python3 "$HERE/transfer_peers.py" server 10.20.0.2 "$PORT" &
     SERVER_PID=$!
-    for _ in $(seq 50); do
-        [ -n "$(ip netns exec "$NS_S" ss -Hltn "sport = :$PORT")" ] && break
-        sleep 0.1
-    done
+    wait_listening "$NS_S" "$PORT"
     ip netns exec "$NS_C" python3 "$HERE/transfer_peers.py" client 10.20.0.2 "$PORT"
     wait "$SERVER_PID"
     SERVER_PID=""
-    sleep 0.5                       # the last ACK crosses the delay line
-    kill -INT "$TCPDUMP_PID"
-    wait "$TCPDUMP_PID" || true
-    TCPDUMP_PID=""
+    stop_capture                    # its pause lets the last ACK cross the delay line
     teardown_path
 }
 

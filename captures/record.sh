@@ -17,6 +17,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=captures/record-lib.sh
+. "$HERE/record-lib.sh"
 PEERS="$HERE/peers.py"
 NS="tcphs-rec-$$"
 TCPDUMP_PID=""
@@ -66,55 +68,6 @@ setup_namespace() {
     in_ns ip link set lo gso_max_size 1500 gso_max_segs 1
 }
 
-# start_capture FILE PORT [SNAPLEN]: run tcpdump in the background and wait
-# until it really captures (it prints "listening on" once the socket and
-# the filter are in place).
-start_capture() {
-    local file="$1" port="$2" snaplen="${3:-0}"
-    local log="$TCPDUMP_LOG"
-    : > "$log"
-    # --immediate-mode: hand every packet to tcpdump at once (otherwise the
-    # kernel batches them and the last ones can be lost on SIGINT);
-    # -U: write every packet at once; -Z root: keep the right to write
-    # into the repository; snaplen 0 = whole packets.
-    # (ip netns exec, not the in_ns function: $! must be tcpdump itself,
-    # not a subshell, for the SIGINT in stop_capture to reach it.)
-    ip netns exec "$NS" tcpdump -i lo --immediate-mode -U -Z root \
-        -s "$snaplen" -w "$file" "tcp port $port" 2> "$log" &
-    TCPDUMP_PID=$!
-    for _ in $(seq 50); do
-        if grep -q "listening on" "$log"; then
-            sleep 0.2               # a little margin on top
-            return
-        fi
-        sleep 0.1
-    done
-    echo "tcpdump did not start:" >&2
-    cat "$log" >&2
-    exit 1
-}
-
-stop_capture() {
-    sleep 0.5                       # let the last packets reach tcpdump
-    kill -INT "$TCPDUMP_PID"        # SIGINT: tcpdump flushes and exits
-    wait "$TCPDUMP_PID" || true
-    TCPDUMP_PID=""
-}
-
-# wait_listening PORT: poll until the server's socket listens, so the
-# client's first SYN is never refused.
-wait_listening() {
-    local port="$1"
-    for _ in $(seq 50); do
-        if [ -n "$(in_ns ss -Hltn "sport = :$port")" ]; then
-            return
-        fi
-        sleep 0.1
-    done
-    echo "server on port $port did not start" >&2
-    exit 1
-}
-
 # run_peers SCENARIO PORT: server in the background, client in the
 # foreground, then wait for the server to finish.
 run_peers() {
@@ -125,7 +78,7 @@ run_peers() {
     fi
     ip netns exec "$NS" python3 "$PEERS" "$scenario" server "$port" &
     SERVER_PID=$!
-    wait_listening "$port"
+    wait_listening "$NS" "$port"
     in_ns python3 "$PEERS" "$scenario" client "$port"
     wait "$SERVER_PID"
     SERVER_PID=""
@@ -151,7 +104,7 @@ record() {
         in_ns tc qdisc add dev lo root tbf rate 128kbit burst 1600 latency 1s
     fi
     rm -f "$file"
-    start_capture "$file" "$port" "$snaplen"
+    start_capture "$NS" lo "$file" "$port" "$snaplen" "$TCPDUMP_LOG"
     run_peers "$scenario" "$port"
     stop_capture
     if [ "$scenario" = simultaneous-close ]; then

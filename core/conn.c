@@ -7,6 +7,8 @@
 
 _Static_assert(TCPHS_INFLIGHT_MAX < (1u << 24), "tcphs_record.acks_segments has 24 bits");
 _Static_assert(sizeof(tcphs_record) <= 48, "a tcphs_record is stored with every TCP frame");
+_Static_assert((TCPHS_WSCALE_SHIFT_MASK | TCPHS_WSCALE_KNOWN | TCPHS_WSCALE_CLAMPED) < (1 << 6),
+               "tcphs_record.wscale has 6 bits");
 
 enum {
     TIMING_SYN    = 1u << 0,
@@ -625,14 +627,16 @@ static int wscale_offer(const tcphs_offer *offer)
  * and the segment's place in the ACK bookkeeping. */
 static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
 {
-    uint32_t acks_segments;
+    tcphs_transfer_result result;
 
     if (tcphs_segment_has(seg, TCPHS_HAVE_WINDOW))
         rec->wscale = tcphs_wscale_for(tcphs_has_flag(seg, TCPHS_SYN), side == TCPHS_SIDE_SERVER,
                                        wscale_offer(&conn->offer[side]),
                                        wscale_offer(&conn->offer[tcphs_other_side(side)]));
-    rec->xfer = tcphs_transfer_update(&conn->transfer, side, seg, &acks_segments);
-    rec->acks_segments = acks_segments;
+    result = tcphs_transfer_update(&conn->transfer, side, seg);
+    rec->xfer = result.slot;
+    rec->acks_segments = result.acks_segments;
+    rec->starts_behind = result.starts_behind;
 }
 
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)

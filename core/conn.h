@@ -76,7 +76,8 @@ typedef struct {
     /* In the record's last four bytes: an ACK covers at most the
      * TCPHS_INFLIGHT_MAX segments queued. */
     uint32_t acks_segments : 24; /* payload segments of the peer this ACK covers first and completely */
-    uint32_t wscale : 8;     /* TCPHS_WSCALE_*: the window's shift as known when read */
+    uint32_t wscale : 6;     /* TCPHS_WSCALE_*: the window's shift as known when read */
+    uint32_t starts_behind : 1; /* below sequence numbers its sender already sent (transfer.h) */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */

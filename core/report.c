@@ -288,8 +288,8 @@ void tcphs_report_collect(tcphs_report_stream *rs, uint32_t frame, int64_t rel_n
     }
     rs->last_frame = frame;
     rs->last_rel_ns = rel_ns;
-    if (rec->step != 0 && rs->handshake[rec->step - 1].frame == 0)
-        rs->handshake[rec->step - 1] = row;
+    if (rec->step != 0 && rs->handshake[rec->step - 1][rec->from].frame == 0)
+        rs->handshake[rec->step - 1][rec->from] = row;
     if (rec->len > 0) {
         rs->data_segments[rec->from]++;
         if (rs->first_data.frame == 0 && rec->event != TCPHS_EVENT_SYN && rec->event != TCPHS_EVENT_SYN_ACK)
@@ -351,24 +351,20 @@ static void write_state_cells(FILE *out, const tcphs_record *rec)
             tcphs_state_name(tcphs_state_of(rec->states, TCPHS_SIDE_SERVER)));
 }
 
-static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int step)
+static const char *const handshake_step_names[] = { "1 SYN", "2 SYN-ACK", "3 ACK" };
+
+static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int step, const tcphs_report_row *row)
 {
-    static const char *const names[] = { "1 SYN", "2 SYN-ACK", "3 ACK" };
-    const tcphs_report_row *row = &rs->handshake[step];
     const tcphs_record *rec = row->rec;
     char flags[TCPHS_FLAGS_STRLEN], time[CELL_MAX], options[CELL_MAX];
 
-    if (row->frame == 0) {
-        fprintf(out, "| %s | not captured | | | | | | | | | | | |\n", names[step]);
-        return;
-    }
     tcphs_flags_format(flags, sizeof(flags), rec->flags);
     tcphs_format_seconds(time, sizeof(time), row->rel_ns);
     if (step < 2)
         format_offer(options, sizeof(options), &rs->conn->offer[rec->from]);
     else
         snprintf(options, sizeof(options), "-");
-    fprintf(out, "| %s | %" PRIu32 " | %s | %s | %s |", names[step], row->frame, time,
+    fprintf(out, "| %s | %" PRIu32 " | %s | %s | %s |", handshake_step_names[step], row->frame, time,
             tcphs_direction_name((tcphs_side)rec->from), flags);
     write_seq_ack_cells(out, rec);
     fprintf(out, " ");
@@ -376,6 +372,42 @@ static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int st
     fprintf(out, " | %s |", options);
     write_state_cells(out, rec);
     fprintf(out, "\n");
+}
+
+/* The captured segments of a handshake step, in capture order: one, or
+ * two in a simultaneous open (each side sends a SYN and a SYN-ACK, RFC
+ * 9293 figure 8). */
+static int step_rows(const tcphs_report_stream *rs, int step, const tcphs_report_row *rows[2])
+{
+    const tcphs_report_row *client = &rs->handshake[step][TCPHS_SIDE_CLIENT];
+    const tcphs_report_row *server = &rs->handshake[step][TCPHS_SIDE_SERVER];
+    int count = 0;
+
+    if (client->frame && (!server->frame || client->frame < server->frame)) {
+        rows[count++] = client;
+        if (server->frame)
+            rows[count++] = server;
+    } else if (server->frame) {
+        rows[count++] = server;
+        if (client->frame)
+            rows[count++] = client;
+    }
+    return count;
+}
+
+/* A handshake step's rows, or a "not captured" row where the capture
+ * lacks it: except the third step of a simultaneous open (both sides sent
+ * a SYN), which needs none when the SYN-ACKs cross. */
+static void write_handshake_step(FILE *out, const tcphs_report_stream *rs, int step)
+{
+    const tcphs_report_row *rows[2];
+    int count = step_rows(rs, step, rows);
+    bool simultaneous = rs->handshake[0][TCPHS_SIDE_CLIENT].frame && rs->handshake[0][TCPHS_SIDE_SERVER].frame;
+
+    for (int i = 0; i < count; i++)
+        write_handshake_row(out, rs, step, rows[i]);
+    if (count == 0 && !(step == 2 && simultaneous))
+        fprintf(out, "| %s | not captured | | | | | | | | | | | |\n", handshake_step_names[step]);
 }
 
 /* "SYN-ACK (frame 2): ack = x + 1 = 4255483971 + 1 = 4255483972 (correct)".
@@ -430,15 +462,20 @@ static void write_handshake(FILE *out, const tcphs_report_stream *rs)
                  "| Window | Options | Client state | Server state |\n");
     fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int step = 0; step < 3; step++)
-        write_handshake_row(out, rs, step);
+        write_handshake_step(out, rs, step);
     fprintf(out, "\nISN arithmetic (a SYN occupies one sequence number, so it is acknowledged with ISN + 1):\n\n");
     if (client->isn_known)
         fprintf(out, "- client ISN x = %" PRIu32 "%s\n", client->syn_seq,
                 client->isn_derived ? " (derived: the SYN-ACK's ack - 1, the SYN was not captured)" : "");
     if (server->isn_known)
         fprintf(out, "- server ISN y = %" PRIu32 "\n", server->syn_seq);
-    write_ack_arithmetic(out, &rs->handshake[1], "SYN-ACK");
-    write_ack_arithmetic(out, &rs->handshake[2], "ACK");
+    for (int step = 1; step < 3; step++) {
+        const tcphs_report_row *rows[2];
+        int count = step_rows(rs, step, rows);
+
+        for (int i = 0; i < count; i++)
+            write_ack_arithmetic(out, rows[i], step == 1 ? "SYN-ACK" : "ACK");
+    }
     fprintf(out, "\n");
     if (tcphs_conn_options_known(conn)) {
         format_negotiated(text, sizeof(text), conn);

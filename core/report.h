@@ -30,7 +30,9 @@ typedef struct {
  * gathered segment by segment with tcphs_report_collect(). */
 typedef struct {
     const tcphs_conn *conn;
-    tcphs_report_row handshake[3];               /* steps 1, 2, 3; frame 0 when absent */
+    tcphs_report_row handshake[3][2];            /* steps 1, 2, 3 by sender (tcphs_side): its first
+                                                    segment of that step; frame 0 when absent.  A
+                                                    simultaneous open has a SYN from each side. */
     tcphs_report_row first_data;                 /* where data transfer starts */
     tcphs_report_row teardown[TCPHS_REPORT_TEARDOWN_ROWS];  /* FIN, FIN-ACK and RST segments */
     uint32_t teardown_count;                     /* may exceed the rows kept */

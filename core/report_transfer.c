@@ -99,8 +99,12 @@ void tcphs_lab_collect(tcphs_lab *lab, uint32_t frame, int64_t rel_ns, const tcp
     uint32_t window;
 
     if (rec->step != 0) {
-        if (lab->handshake[rec->step - 1].frame == 0)
-            lab->handshake[rec->step - 1] = row;
+        uint8_t bit = (uint8_t)(1u << ((rec->step - 1) * 2 + rec->from));
+
+        if (!(lab->handshake_seen & bit) && lab->handshake_count < TCPHS_LAB_LADDER_HANDSHAKE) {
+            lab->handshake_seen |= bit;
+            lab->handshake[lab->handshake_count++] = row;
+        }
     } else if (is_teardown(rec) || lab->teardown_count > 0) {
         if (lab->teardown_count < TCPHS_LAB_LADDER_TEARDOWN)
             lab->teardown[lab->teardown_count] = row;
@@ -391,9 +395,8 @@ static void write_ladder(FILE *out, const tcphs_lab *lab)
     fprintf(out, "Time-sequence ladder (raw and relative seq/ack on each arrow):\n\n");
     fprintf(out, "```mermaid\nsequenceDiagram\n");
     fprintf(out, "    participant C as Client %s\n    participant S as Server %s\n", client, server);
-    for (int i = 0; i < TCPHS_LAB_LADDER_HANDSHAKE; i++)
-        if (lab->handshake[i].frame)
-            write_arrow(out, &lab->handshake[i]);
+    for (uint32_t i = 0; i < lab->handshake_count; i++)
+        write_arrow(out, &lab->handshake[i]);
     for (uint32_t i = 0; i < data_kept; i++)
         write_arrow(out, &lab->data[i]);
     if (lab->data_count > data_kept)

@@ -12,7 +12,7 @@
 
 #define TCPHS_LAB_SEGMENTS 6      /* the lab's "first six segments" */
 #define TCPHS_LAB_RETRANSMISSIONS 10
-#define TCPHS_LAB_LADDER_HANDSHAKE 3
+#define TCPHS_LAB_LADDER_HANDSHAKE 6   /* steps 1-3, from either side (a simultaneous open) */
 #define TCPHS_LAB_LADDER_DATA 8   /* segments after the handshake */
 #define TCPHS_LAB_LADDER_TEARDOWN 6
 
@@ -50,7 +50,9 @@ typedef struct {
 typedef struct {
     const tcphs_conn *conn;
     tcphs_lab_side side[2];
-    tcphs_lab_row handshake[TCPHS_LAB_LADDER_HANDSHAKE];
+    tcphs_lab_row handshake[TCPHS_LAB_LADDER_HANDSHAKE];  /* each side's first segment of each step, in capture order */
+    uint32_t handshake_count;
+    uint8_t  handshake_seen;                   /* bit (step - 1) * 2 + side: that row is kept */
     tcphs_lab_row data[TCPHS_LAB_LADDER_DATA];
     uint32_t data_count;                       /* segments between handshake and teardown */
     tcphs_lab_row teardown[TCPHS_LAB_LADDER_TEARDOWN];

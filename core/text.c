@@ -31,12 +31,16 @@ void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep)
 void tcphs_format_scaled(char *buf, size_t size, int64_t ns, uint64_t unit, int digits)
 {
     uint64_t magnitude = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-    uint64_t step = unit;
+    uint64_t step = unit, steps;
 
     for (int i = 0; i < digits; i++)
         step /= 10;
-    snprintf(buf, size, "%s%" PRIu64 ".%0*" PRIu64, ns < 0 ? "-" : "", magnitude / unit, digits,
-             (magnitude % unit) / step);
+    /* Rounded to the last digit shown, half away from zero: a computed value
+     * (an SRTT of 0.0201985 s) reads as the nearest one, the same in the
+     * notes and in the reports.  Capture timestamps have no digit beyond. */
+    steps = magnitude / step + (magnitude % step >= (step + 1) / 2 ? 1 : 0);
+    snprintf(buf, size, "%s%" PRIu64 ".%0*" PRIu64, ns < 0 && steps ? "-" : "", steps / (unit / step), digits,
+             steps % (unit / step));
 }
 
 void tcphs_format_seconds(char *buf, size_t size, int64_t ns)
@@ -247,6 +251,14 @@ static void note_data(tcphs_strbuf *out, const note_ctx *ctx)
         tcphs_strbuf_appendf(out, "%u (relative)", rec->seq - ctx->own_isn + rec->len);
     else
         tcphs_strbuf_appendf(out, "%u (raw)", rec->seq + rec->len);
+    /* RFC 6298, section 3: an ACK of bytes sent more than once cannot tell
+     * which copy it answers, so it times neither.  The capture cannot tell
+     * a copy from a segment overtaken on its way to the capture point (and
+     * Wireshark's releases name the same segment differently), so the note
+     * says both.  Short: Wireshark cuts an item's label at 240 characters. */
+    if (rec->starts_behind)
+        tcphs_strbuf_appendf(out, "; it starts below bytes already sent (a retransmission, or overtaken): "
+                                  "no SampleRTT (Karn's rule)");
 }
 
 static void note_ack(tcphs_strbuf *out, const note_ctx *ctx)

@@ -3,6 +3,8 @@
  * fed segment by segment in capture order. */
 #include "transfer.h"
 
+#include "text.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,7 +208,8 @@ static void mark_resent(tcphs_flow *flow, uint32_t seq, uint32_t end)
 
 /* A segment that occupies sequence space (RFC 9293, 3.4: SYN and FIN count
  * one each): give it a slot and queue it for its ACK. */
-static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment *seg, uint32_t space)
+static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment *seg, uint32_t space,
+                        bool *starts_behind)
 {
     bool syn = (seg->flags & TCPHS_SYN) != 0;
     uint32_t end = seg->seq + space;
@@ -216,8 +219,8 @@ static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment
     if (slot == 0)
         return 0;
     memset(&entry, 0, sizeof(entry));
-    if (tcphs_segment_has(seg, TCPHS_RETRANSMISSION) ||
-        (flow->sent_known && tcphs_seq_lt(seg->seq, flow->snd_max))) {
+    *starts_behind = flow->sent_known && tcphs_seq_lt(seg->seq, flow->snd_max);
+    if (tcphs_segment_has(seg, TCPHS_RETRANSMISSION) || *starts_behind) {
         entry.flags |= TCPHS_XFER_REPEAT;
         if (flow->sent_known)
             mark_resent(flow, seg->seq, tcphs_seq_lt(end, flow->snd_max) ? end : flow->snd_max);
@@ -325,21 +328,21 @@ static uint32_t on_ack(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment 
     return covered;
 }
 
-uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg, uint32_t *acks_segments)
+tcphs_transfer_result tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg)
 {
     tcphs_flow *own = &t->flow[side ? 1 : 0];
     tcphs_flow *peer = &t->flow[side ? 0 : 1];
-    uint32_t space = 0, slot = 0;
+    tcphs_transfer_result result = { 0, 0, false };
+    uint32_t space = 0;
 
     /* A RST occupies no sequence space and is never acknowledged (RFC 9293, 3.10.7). */
     if (!(seg->flags & TCPHS_RST))
         space = seg->len + ((seg->flags & TCPHS_SYN) ? 1 : 0) + ((seg->flags & TCPHS_FIN) ? 1 : 0);
     if (space > 0)
-        slot = on_sent(t, own, seg, space);
-    *acks_segments = 0;
+        result.slot = on_sent(t, own, seg, space, &result.starts_behind);
     if ((seg->flags & TCPHS_ACK) && tcphs_segment_has(seg, TCPHS_HAVE_ACK))
-        *acks_segments = on_ack(t, peer, seg);
-    return slot;
+        result.acks_segments = on_ack(t, peer, seg);
+    return result;
 }
 
 bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns)
@@ -370,15 +373,6 @@ void tcphs_transfer_free(tcphs_transfer *t)
 
 /* ---- the note ------------------------------------------------------------------ */
 
-/* Seconds with six decimals, rounded to the microsecond. */
-static void sec6(char *buf, size_t size, int64_t ns)
-{
-    int64_t us = div_round(ns, 1000);
-    uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-
-    snprintf(buf, size, "%s%" PRIu64 ".%06" PRIu64, us < 0 ? "-" : "", mag / 1000000u, mag % 1000000u);
-}
-
 void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t sent_rel_ns, tcphs_note_part part)
 {
     char a[32], b[32], r[32], s0[32], v0[32], s1[32], v1[32], rto[32];
@@ -389,20 +383,20 @@ void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t s
     buf[0] = '\0';
     if (!x || !(x->flags & TCPHS_XFER_RTT))
         return;
-    sec6(r, sizeof(r), x->ack_delay_ns);
+    tcphs_format_seconds(r, sizeof(r), x->ack_delay_ns);
     if (part == TCPHS_NOTE_SAMPLE) {
-        sec6(a, sizeof(a), sent_rel_ns + x->ack_delay_ns);
-        sec6(b, sizeof(b), sent_rel_ns);
+        tcphs_format_seconds(a, sizeof(a), sent_rel_ns + x->ack_delay_ns);
+        tcphs_format_seconds(b, sizeof(b), sent_rel_ns);
         snprintf(buf, size, "SampleRTT = %s \u2212 %s = %s s (ACK in frame %" PRIu32 ")", a, b, r, x->acked_in);
         return;
     }
     if (!tcphs_xfer_estimate(x, &after))
         return;
     first = (x->flags & TCPHS_XFER_FIRST) != 0;
-    sec6(s0, sizeof(s0), x->srtt_before_ns);
-    sec6(v0, sizeof(v0), x->rttvar_before_ns);
-    sec6(s1, sizeof(s1), after.srtt_ns);
-    sec6(v1, sizeof(v1), after.rttvar_ns);
+    tcphs_format_seconds(s0, sizeof(s0), x->srtt_before_ns);
+    tcphs_format_seconds(v0, sizeof(v0), x->rttvar_before_ns);
+    tcphs_format_seconds(s1, sizeof(s1), after.srtt_ns);
+    tcphs_format_seconds(v1, sizeof(v1), after.rttvar_ns);
     switch (part) {
     case TCPHS_NOTE_SRTT:
         if (first)
@@ -418,7 +412,7 @@ void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t s
         break;
     case TCPHS_NOTE_RTO:
         rto_ns = tcphs_rto(&after);
-        sec6(rto, sizeof(rto), rto_ns);
+        tcphs_format_seconds(rto, sizeof(rto), rto_ns);
         snprintf(buf, size, "RTO = %s + 4 \u00d7 %s = %s s%s", s1, v1, rto,
                  rto_ns < 1000000000 ? " (rule 2.4 raises it to 1 s)" : "");
         break;

@@ -116,13 +116,18 @@ uint8_t tcphs_wscale_for(bool is_syn, bool from_server, int offer_from, int offe
 /* The receive window in bytes of a segment; false when unknown. */
 bool tcphs_window_bytes(uint16_t raw_window, uint8_t wscale, uint32_t *bytes);
 
-/* Feed one segment (side = sender, 0 client / 1 server).  Returns the
- * segment's slot number (0 when it occupies no sequence space, or when
- * memory ran out: the answers are then missing, never wrong), and in
- * *acks_segments how many of the peer's payload segments it acknowledges
- * first and completely (known at once: it goes in the segment's record, so
- * a pure ACK needs no slot). */
-uint32_t tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg, uint32_t *acks_segments);
+/* What tcphs_transfer_update() knows of a segment at once, for its record. */
+typedef struct {
+    uint32_t slot;           /* 0 when it occupies no sequence space, or memory ran out
+                                (the answers are then missing, never wrong) */
+    uint32_t acks_segments;  /* the peer's payload segments it acknowledges first and completely */
+    bool     starts_behind;  /* it starts below the highest sequence number its sender already
+                                sent (sent again, or overtaken on the way to the capture point):
+                                its ACK gives no SampleRTT (Karn's rule, TCPHS_XFER_REPEAT) */
+} tcphs_transfer_result;
+
+/* Feed one segment (side = sender, 0 client / 1 server). */
+tcphs_transfer_result tcphs_transfer_update(tcphs_transfer *t, int side, const tcphs_segment *seg);
 
 /* A slot; NULL for 0 or a number out of range. */
 const tcphs_xfer *tcphs_transfer_slot(const tcphs_transfer *t, uint32_t slot);

@@ -22,6 +22,11 @@
 #   wireshark-transfer.png    transfer.pcap, a data segment selected:
 #                             Acknowledged in, RTT sample, RFC 6298 estimator,
 #                             the Counters group (throughputs)
+#   wireshark-loss.png        transfer-loss.pcap, the fast retransmission
+#                             (frame 53) selected among the duplicate ACKs
+#                             in Wireshark's Bad TCP colours: Acknowledged
+#                             in 87, no RTT sample, and the note that says
+#                             why (Karn's rule)
 #   wireshark-statistics.png  Statistics > TCP Handshake Analysis on 28
 #                             captures merged into one (29 connections; the
 #                             script says how many it merged), Segments closed
@@ -133,7 +138,8 @@ if [ -n "$system_dir" ]; then
     done
 fi
 
-cp "$captures/client-close.pcap" "$captures/keepalive.pcap" "$captures/transfer.pcap" "$work/files/"
+cp "$captures/client-close.pcap" "$captures/keepalive.pcap" "$captures/transfer.pcap" \
+    "$captures/transfer-loss.pcap" "$work/files/"
 
 # A capture with many connections for the statistics, with initial RTTs of
 # three sizes: the loopback recordings (tens of microseconds), the crafted
@@ -452,7 +458,18 @@ main_shot transfer transfer.pcap 300 380 -g 8 -- \
     Right End Right End Up Right
 save_png "$work/transfer.png" "$out/wireshark-transfer.png" compact
 
-# ---- 5: Statistics > TCP Handshake Analysis ---------------------------------------------------
+# ---- 5: a lost segment ------------------------------------------------------------------------
+
+# transfer-loss.pcap: the client's fast retransmission (frame 53) of the
+# segment the delay line dropped, among the server's duplicate ACKs, all
+# in Wireshark's Bad TCP colours (the lab profile keeps them before its
+# phase colours); the Handshake Analysis tree open one level: acknowledged
+# in frame 87 with the segment's first copy, and no RTT sample (Karn's
+# rule), which the note explains.
+main_shot loss transfer-loss.pcap 505 380 -g 53 -- Right
+save_png "$work/loss.png" "$out/wireshark-loss.png" compact
+
+# ---- 6: Statistics > TCP Handshake Analysis ---------------------------------------------------
 
 say "statistics"
 home=$(new_home statistics 300)

@@ -33,6 +33,10 @@ CASES = {
     "refused": ("refused", []),
     "syn-lost-once": ("syn-lost-once", []),
     "simultaneous-close": ("simultaneous-close", []),
+    # Both sides send a SYN: the handshake table and the ladder list each
+    # side's SYN (and SYN-ACK), and no third step is missing.
+    "simultaneous-open": ("simultaneous-open", []),
+    "split-handshake": ("split-handshake", []),
     "midstream": ("midstream", []),
     "odd-two-tcp-layers": ("odd-two-tcp-layers", []),
     "port-reuse": ("port-reuse", []),

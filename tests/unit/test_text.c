@@ -42,6 +42,29 @@ static void test_endpoint_format(void)
 }
 
 /* The example of the field contract, word for word. */
+/* Seconds and milliseconds are shown rounded to the last digit shown, so a
+ * computed value (an RTTVAR of 40.397 ms / 2 = 20.1985 ms) reads the same in
+ * the notes and in the reports' tables. */
+static void test_seconds_rounded(void)
+{
+    char text[32];
+
+    tcphs_format_seconds(text, sizeof(text), 20198500);
+    CHECK_STR(text, "0.020199");
+    tcphs_format_seconds(text, sizeof(text), 20198499);
+    CHECK_STR(text, "0.020198");
+    tcphs_format_seconds(text, sizeof(text), 999999600);          /* the carry reaches the seconds */
+    CHECK_STR(text, "1.000000");
+    tcphs_format_seconds(text, sizeof(text), 1068015000);
+    CHECK_STR(text, "1.068015");
+    tcphs_format_seconds(text, sizeof(text), -600);
+    CHECK_STR(text, "-0.000001");
+    tcphs_format_seconds(text, sizeof(text), -400);                /* no "-0.000000" */
+    CHECK_STR(text, "0.000000");
+    tcphs_format_scaled(text, sizeof(text), 40451500, 1000000u, 3);  /* milliseconds */
+    CHECK_STR(text, "40.452");
+}
+
 static void test_handshake_notes(void)
 {
     tcphs_conn conn;
@@ -144,6 +167,40 @@ static void test_keep_alive_and_close_notes(void)
     tcphs_conn_free(&conn);
 }
 
+/* A segment that starts below bytes its sender already sent says why it
+ * has no SampleRTT (RFC 6298 section 3).  The capture cannot tell a copy
+ * from a segment overtaken on the way, and Wireshark's releases name the
+ * same segment retransmission (4.6) or out-of-order (4.0): the note says
+ * both, whatever Wireshark's mark. */
+static void test_resent_data_notes(void)
+{
+    static const char resent[] = "Client sends 100 bytes of data at relative seq 1; "
+                                 "the server acknowledges them with ack = seq + len = 101 (relative); "
+                                 "it starts below bytes already sent (a retransmission, or overtaken): "
+                                 "no SampleRTT (Karn's rule)";
+    tcphs_conn conn;
+    tcphs_segment seg;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 101, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(true, TCPHS_ACK, 101, 901, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100), note, sizeof(note));
+    CHECK_STR(note, "Client sends 100 bytes of data at relative seq 1; "
+                    "the server acknowledges them with ack = seq + len = 101 (relative)");
+    note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100), note, sizeof(note));
+    CHECK_STR(note, resent);
+    seg = lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100);
+    seg.have |= TCPHS_RETRANSMISSION;
+    note_of(&conn, seg, note, sizeof(note));
+    CHECK_STR(note, resent);
+    note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, 201, 901, 100), note, sizeof(note));
+    CHECK_STR(note, "Client sends 100 bytes of data at relative seq 101; "
+                    "the server acknowledges them with ack = seq + len = 201 (relative)");
+    tcphs_conn_free(&conn);
+}
+
 static void test_refused_note(void)
 {
     tcphs_conn conn;
@@ -194,10 +251,12 @@ static void test_note_truncation(void)
 int main(void)
 {
     test_endpoint_format();
+    test_seconds_rounded();
     test_handshake_notes();
     test_wrong_ack_note();
     test_fast_open_notes();
     test_keep_alive_and_close_notes();
+    test_resent_data_notes();
     test_refused_note();
     test_note_with_endpoint_texts();
     test_note_truncation();
