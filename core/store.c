@@ -72,11 +72,15 @@ typedef struct {
     char text[2][TCPHS_ENDPOINT_STRLEN];
 } scratch_conn;
 
+/* Pages by number, each made when first needed. */
+typedef struct {
+    void **pages;                /* NULL: page not made yet */
+    uint32_t count;              /* entries in pages */
+} page_directory;
+
 struct tcphs_store {
-    conn_page **conn_pages;
-    uint32_t conn_page_count;
-    frame_page **frame_pages;
-    uint32_t frame_page_count;
+    page_directory conn_pages;   /* conn_page */
+    page_directory frame_pages;  /* frame_page */
     scratch_conn scratch;
     tcphs_record later_layer;    /* a later layer's record, until the caller copies it */
     uint32_t packed, whole;      /* connections of each kind */
@@ -84,50 +88,55 @@ struct tcphs_store {
 
 /* ---- pages ---------------------------------------------------------------- */
 
-/* A directory of pages with room for page `page`: doubled as needed, the
- * new entries NULL.  False when memory ran out. */
-static bool with_page_slot(void ***pages, uint32_t *count, uint32_t page)
+/* The directory with room for page `page`: doubled as needed, the new
+ * entries NULL.  False when memory ran out. */
+static bool with_page_slot(page_directory *dir, uint32_t page)
 {
-    uint32_t grown = *count ? *count : 64;
+    uint32_t grown = dir->count ? dir->count : 64;
     void **bigger;
 
-    if (page < *count)
+    if (page < dir->count)
         return true;
     while (grown <= page && grown <= UINT32_MAX / 2)
         grown *= 2;
     if (grown <= page)
         return false;
-    bigger = realloc(*pages, (size_t)grown * sizeof(*bigger));
+    bigger = realloc(dir->pages, (size_t)grown * sizeof(*bigger));
     if (!bigger)
         return false;
-    memset(bigger + *count, 0, (size_t)(grown - *count) * sizeof(*bigger));
-    *pages = bigger;
-    *count = grown;
+    memset(bigger + dir->count, 0, (size_t)(grown - dir->count) * sizeof(*bigger));
+    dir->pages = bigger;
+    dir->count = grown;
     return true;
+}
+
+/* Page `page` of the directory, zeroed when made (create); NULL when it
+ * was not made or memory ran out. */
+static void *page_in(page_directory *dir, uint32_t page, size_t size, bool create)
+{
+    if (page >= dir->count || !dir->pages[page]) {
+        if (!create || !with_page_slot(dir, page))
+            return NULL;
+        dir->pages[page] = calloc(1, size);
+    }
+    return dir->pages[page];
+}
+
+static void free_pages(page_directory *dir)
+{
+    for (uint32_t page = 0; page < dir->count; page++)
+        free(dir->pages[page]);
+    free(dir->pages);
 }
 
 static frame_page *frame_page_of(tcphs_store *store, uint32_t frame, bool create)
 {
-    uint32_t page = frame / FRAME_PAGE;
-
-    if (page >= store->frame_page_count || !store->frame_pages[page]) {
-        if (!create || !with_page_slot((void ***)&store->frame_pages, &store->frame_page_count, page))
-            return NULL;
-        store->frame_pages[page] = calloc(1, sizeof(frame_page));
-    }
-    return store->frame_pages[page];
+    return (frame_page *)page_in(&store->frame_pages, frame / FRAME_PAGE, sizeof(frame_page), create);
 }
 
 static conn_page *conn_page_of(tcphs_store *store, uint32_t stream, bool create)
 {
-    uint32_t page = stream / CONN_PAGE;
-
-    if (page >= store->conn_page_count || !store->conn_pages[page]) {
-        if (!create || !with_page_slot((void ***)&store->conn_pages, &store->conn_page_count, page))
-            return NULL;
-        store->conn_pages[page] = calloc(1, sizeof(conn_page));
-    }
-    return store->conn_pages[page];
+    return (conn_page *)page_in(&store->conn_pages, stream / CONN_PAGE, sizeof(conn_page), create);
 }
 
 static bool is_whole(const conn_page *page, uint32_t i)
@@ -192,6 +201,19 @@ static frame_slot *slot_of(tcphs_store *store, uint32_t frame, uint8_t **kind)
 
 /* ---- packed connections: replay and making whole --------------------------- */
 
+/* Segment k of packed connection p, unpacked into *seg; its frame's slot,
+ * NULL if that page is missing (cannot happen: a packed segment's frame
+ * has its page). */
+static frame_slot *segment_of(tcphs_store *store, const packed_conn *p, uint32_t k, tcphs_segment *seg,
+                              uint8_t **kind)
+{
+    frame_slot *slot = slot_of(store, p->frame[k], kind);
+
+    if (slot)
+        unpack(seg, &slot->packed, p->frame[k], p);
+    return slot;
+}
+
 /* The scratch connection holding p's state after all its segments. */
 static scratch_conn *replayed(tcphs_store *store, uint32_t stream, const packed_conn *p)
 {
@@ -205,11 +227,9 @@ static scratch_conn *replayed(tcphs_store *store, uint32_t stream, const packed_
     for (s->count = 0; s->count < p->count; s->count++) {
         tcphs_segment seg;
         uint8_t *kind;
-        const frame_slot *slot = slot_of(store, p->frame[s->count], &kind);
 
-        if (!slot)
-            break;      /* cannot happen: a packed segment's frame has its page */
-        unpack(&seg, &slot->packed, p->frame[s->count], p);
+        if (!segment_of(store, p, s->count, &seg, &kind))
+            break;
         tcphs_conn_update(&s->c.conn, &seg, &s->rec[s->count]);
     }
     s->valid = true;
@@ -248,9 +268,10 @@ static bool make_whole(tcphs_store *store, conn_page *page, uint32_t stream)
     for (uint32_t k = 0; k < p->count; k++) {
         tcphs_segment seg;
         uint8_t *kind;
-        frame_slot *slot = slot_of(store, p->frame[k], &kind);
+        frame_slot *slot = segment_of(store, p, k, &seg, &kind);  /* before the record takes its place */
 
-        unpack(&seg, &slot->packed, p->frame[k], p);    /* before the record takes its place */
+        if (!slot)
+            continue;
         tcphs_conn_update(&w->conn, &seg, &slot->record);
         *kind = SLOT_RECORD;
     }
@@ -300,8 +321,8 @@ void tcphs_store_free(tcphs_store *store)
 {
     if (!store)
         return;
-    for (uint32_t page = 0; page < store->conn_page_count; page++) {
-        conn_page *p = store->conn_pages[page];
+    for (uint32_t page = 0; page < store->conn_pages.count; page++) {
+        conn_page *p = (conn_page *)store->conn_pages.pages[page];
 
         for (uint32_t i = 0; p && i < CONN_PAGE; i++) {
             if (p->entry[i] && is_whole(p, i)) {
@@ -313,12 +334,9 @@ void tcphs_store_free(tcphs_store *store)
             }
             free(p->entry[i]);
         }
-        free(p);
     }
-    free(store->conn_pages);
-    for (uint32_t page = 0; page < store->frame_page_count; page++)
-        free(store->frame_pages[page]);
-    free(store->frame_pages);
+    free_pages(&store->conn_pages);
+    free_pages(&store->frame_pages);
     tcphs_conn_free(&store->scratch.c.conn);
     free(store);
 }
