@@ -382,13 +382,12 @@ static gboolean take_network_address(const address *from, tcphs_address *to)
 static void addresses_without_ip_item(const field_info *tcp_fi, const packet_info *pinfo, const layer_summary *layers,
                                       tcphs_segment *seg)
 {
-    tcphs_segment found;
+    tcphs_address src, dst;
 
-    if (network_addresses_are_tcps(layers) && pinfo->net_src.type == pinfo->net_dst.type &&
-        take_network_address(&pinfo->net_src, &found.src.addr) &&
-        take_network_address(&pinfo->net_dst, &found.dst.addr)) {
-        seg->src.addr = found.src.addr;
-        seg->dst.addr = found.dst.addr;
+    if (network_addresses_are_tcps(layers) && take_network_address(&pinfo->net_src, &src) &&
+        take_network_address(&pinfo->net_dst, &dst) && src.family == dst.family) {
+        seg->src.addr = src;
+        seg->dst.addr = dst;
         seg->have |= TCPHS_HAVE_ADDRESSES;
         return;
     }
@@ -482,8 +481,8 @@ static void keep_segment(frame_walk *walk, const tcphs_segment *seg)
 
     if (walk->count >= MAX_TCP_LAYERS || !store)
         return;
-    if (!tcphs_segment_has(seg, TCPHS_HAVE_REQUIRED))
-        return;    /* truncated, a fragment, or malformed: no verdict rather than a wrong one */
+    /* NULL for a segment without TCPHS_HAVE_REQUIRED (truncated, a fragment,
+     * or malformed): no verdict rather than a wrong one. */
     rec = tcphs_store_update(store, seg, walk->count == 0, keep_for_taps());
     if (!rec)
         return;
