@@ -23,11 +23,12 @@
 
 #include "packet-tcphs.h"
 #include "plugin/ws-compat.h"
-#include "core/conn.h"
-#include "core/store.h"
-#include "core/tcphdr.h"
-#include "core/text.h"
-#include "core/transfer.h"
+#include "plugin/feed.h"
+#include "core/analysis/conn.h"
+#include "core/store/store.h"
+#include "core/words/text.h"
+#include "core/words/rtt_text.h"
+#include "core/analysis/transfer.h"
 
 /* ---- tcphs's own fields ---------------------------------------------------- */
 
@@ -118,339 +119,15 @@ static int tcphs_tap = -1;
 
 static tcphs_pref_bool tcphs_show_notes = TRUE;
 
-/* ---- the Wireshark fields tcphs reads -------------------------------------- */
-
-/* What a field of the TCP (or IP) dissector tells tcphs.  Only what comes
- * from Wireshark's own state is asked for: every wanted field that is in a
- * packet costs an item in that packet's tree (README, Performance).  The
- * header fields (ports, seq, ack, flags, window, options) and the IP
- * addresses are read from the bytes instead (read_header(), read_addresses()). */
-typedef enum {
-    SRC_STREAM, SRC_LEN,
-    SRC_KEEP_ALIVE, SRC_KEEP_ALIVE_ACK, SRC_RETRANSMISSION, SRC_ZERO_WINDOW_PROBE,
-    SRC_CHECKSUM_STATUS
-} source_kind;
-
-typedef struct {
-    const char *name;
-    source_kind kind;
-    int hf;                 /* looked up by name once all protocols are registered */
-} source_field;
-
-static source_field source_fields[] = {
-    { "tcp.stream",                           SRC_STREAM,            -1 },
-    { "tcp.len",                              SRC_LEN,               -1 },
-    { "tcp.analysis.keep_alive",              SRC_KEEP_ALIVE,        -1 },
-    { "tcp.analysis.keep_alive_ack",          SRC_KEEP_ALIVE_ACK,    -1 },
-    { "tcp.analysis.retransmission",          SRC_RETRANSMISSION,    -1 },
-    { "tcp.analysis.fast_retransmission",     SRC_RETRANSMISSION,    -1 },
-    { "tcp.analysis.spurious_retransmission", SRC_RETRANSMISSION,    -1 },
-    { "tcp.analysis.zero_window_probe",       SRC_ZERO_WINDOW_PROBE, -1 },
-    { "tcp.checksum.status",                  SRC_CHECKSUM_STATUS,   -1 },
-};
-
-static int proto_tcp = -1;
-static int proto_ip = -1;
-static int proto_ipv6 = -1;
-static int proto_icmp = -1;
-static int proto_icmpv6 = -1;
-
-/* Wireshark's PROTO_CHECKSUM_E_BAD: the user asked for verification and it failed. */
-#define CHECKSUM_STATUS_BAD 0
-
-/* hf id -> source field.  The walk looks up every node of a TCP layer (a
- * hundred in a visible tree), so this is a small open-addressed table
- * rather than a scan of source_fields[]. */
-#define SOURCE_SLOT_BITS 7
-#define SOURCE_SLOTS (1u << SOURCE_SLOT_BITS)
-static const source_field *source_slots[SOURCE_SLOTS];
-
-static guint source_slot(int hf)
-{
-    return ((guint32)hf * 2654435761u) >> (32 - SOURCE_SLOT_BITS);   /* Knuth's multiplicative hash */
-}
-
-static void index_source_field(const source_field *src)
-{
-    guint slot = source_slot(src->hf);
-
-    while (source_slots[slot] && source_slots[slot]->hf != src->hf)
-        slot = (slot + 1) & (SOURCE_SLOTS - 1);
-    if (!source_slots[slot])
-        source_slots[slot] = src;   /* a field listed twice keeps its first entry */
-}
-
-static const source_field *source_field_of(int hf)
-{
-    guint slot = source_slot(hf);
-
-    while (source_slots[slot]) {
-        if (source_slots[slot]->hf == hf)
-            return source_slots[slot];
-        slot = (slot + 1) & (SOURCE_SLOTS - 1);
-    }
-    return NULL;
-}
-
-static void lookup_source_fields(void)
-{
-    G_STATIC_ASSERT(G_N_ELEMENTS(source_fields) * 2 < SOURCE_SLOTS);
-
-    proto_tcp = proto_get_id_by_filter_name("tcp");
-    proto_ip = proto_get_id_by_filter_name("ip");
-    proto_ipv6 = proto_get_id_by_filter_name("ipv6");
-    proto_icmp = proto_get_id_by_filter_name("icmp");
-    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
-    for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++) {
-        source_fields[i].hf = proto_registrar_get_id_byname(source_fields[i].name);
-        if (source_fields[i].hf > 0)
-            index_source_field(&source_fields[i]);
-        else    /* a release renamed or dropped it: say so, as TRANSUM does */
-            ws_warning("tcphs: unknown field %s", source_fields[i].name);
-    }
-}
-
 /* ---- per-capture state ------------------------------------------------------- */
 
 /* What tcphs learnt of the capture file being read: its connections by
- * tcp.stream and the record of each frame's first TCP layer (core/store.h).
+ * tcp.stream and the record of each frame's first TCP layer (core/store/).
  * The records of further TCP layers of a frame (tunnels) are kept with
  * p_add_proto_data() under keys 1, 2, ... (file scope). */
 static tcphs_store *store;
 
-/* TCP layers of the capture whose 20-byte fixed header the snaplen cut
- * (nothing to analyse), and the frame length that would have kept the
- * longest of them: -z tcphs,conns and -z tcphs,report say so. */
-static guint32 cut_headers;
-static guint32 cut_headers_snaplen;
-
-void tcphs_cut_headers(guint32 *segments, guint32 *snaplen)
-{
-    *segments = cut_headers;
-    *snaplen = cut_headers_snaplen;
-}
-
-/* A frame rarely holds more than one TCP layer (TCP tunnelled in TCP). */
-#define MAX_TCP_LAYERS 8
-
-/* ---- reading a TCP layer from the tree ------------------------------------- */
-
-/* Copy one field's value into the segment facts. */
-static void take_field(tcphs_segment *seg, const source_field *src, field_info *fi)
-{
-    switch (src->kind) {
-    case SRC_STREAM:      seg->stream = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_STREAM; break;
-    case SRC_LEN:         seg->len = tcphs_field_uint(fi); seg->have |= TCPHS_HAVE_LEN; break;
-    case SRC_KEEP_ALIVE:  seg->have |= TCPHS_KEEP_ALIVE; break;
-    case SRC_KEEP_ALIVE_ACK: seg->have |= TCPHS_KEEP_ALIVE_ACK; break;
-    case SRC_RETRANSMISSION: seg->have |= TCPHS_RETRANSMISSION; break;
-    case SRC_ZERO_WINDOW_PROBE: seg->have |= TCPHS_ZERO_WINDOW_PROBE; break;
-    case SRC_CHECKSUM_STATUS:
-        if (tcphs_field_uint(fi) == CHECKSUM_STATUS_BAD)
-            seg->have |= TCPHS_BAD_CHECKSUM;
-        break;
-    }
-}
-
-/* Take the fields of a layer.  Where they sit depends on the tree and on
- * the Wireshark version: right below the layer when nobody looks (the items
- * between were faked), in the options, per-option protocols and the
- * SEQ/ACK analysis when the tree is shown; so the walk goes through every
- * level, and each node costs one table lookup. */
-static void take_fields_below(proto_node *node, gpointer data)
-{
-    tcphs_segment *seg = (tcphs_segment *)data;
-    field_info *fi = PNODE_FINFO(node);
-    const source_field *src;
-
-    if (fi && fi->hfinfo && (src = source_field_of(fi->hfinfo->id)) != NULL)
-        take_field(seg, src, fi);
-    if (node->first_child)
-        proto_tree_children_foreach(node, take_fields_below, data);
-}
-
-/* Whether a short snaplen cut the payload: the frame lost bytes at its end,
- * where a segment's payload is.  (Zeek's reassembler skips such payload, and
- * tcphs's model of it must too.) */
-static gboolean payload_truncated(const packet_info *pinfo, const tcphs_segment *seg)
-{
-    return seg->len > 0 && pinfo->fd->cap_len < pinfo->fd->pkt_len;
-}
-
-/* A TCP layer whose fixed header the snaplen cut: count it, and the frame
- * length that would have kept its 20 bytes.  Only a data source that lost
- * bytes counts; a header that is short in a complete frame (a malformed IP
- * length) is no snaplen's doing. */
-static void note_cut_header(const field_info *fi)
-{
-    guint32 needed;
-
-    if (tvb_captured_length(fi->ds_tvb) >= tvb_reported_length(fi->ds_tvb))
-        return;
-    cut_headers++;
-    needed = (guint32)fi->start + TCPHS_TCP_MIN_HEADER;
-    if (needed > cut_headers_snaplen)
-        cut_headers_snaplen = needed;
-}
-
-/* The TCP header as captured, from where Wireshark's TCP dissector found it:
- * the layer item's data source and offset.  At most the 60 bytes a header
- * can have (RFC 9293, 3.1); tvb_captured_length_remaining() bounds the
- * read, so a short capture gives fewer bytes, never a wrong one. */
-static tcphs_hdr_status read_header(const field_info *fi, tcphs_segment *seg)
-{
-    const guint8 *bytes = NULL;
-    gint avail = 0;
-    unsigned hdr_len;
-
-    if (fi && fi->ds_tvb && fi->start >= 0)
-        avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
-    if (avail > TCPHS_TCP_MAX_HEADER)
-        avail = TCPHS_TCP_MAX_HEADER;
-    if (avail > 0)
-        bytes = tvb_get_ptr(fi->ds_tvb, fi->start, avail);
-    return tcphs_read_tcp_header(bytes, avail > 0 ? (size_t)avail : 0, seg, &hdr_len);
-}
-
-/* The addresses of the IP layer item Wireshark made (IPv4 or IPv6), from
- * the header bytes it starts at. */
-static void read_addresses(proto_node *ip_layer, tcphs_segment *seg)
-{
-    field_info *fi = PNODE_FINFO(ip_layer);
-    unsigned version = fi->hfinfo->id == proto_ipv6 ? 6 : 4;
-    size_t want = version == 6 ? 40 : 20;
-    gint avail;
-
-    if (!fi->ds_tvb || fi->start < 0)
-        return;
-    avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
-    if (avail < (gint)want)
-        return;
-    tcphs_read_ip_addresses(tvb_get_ptr(fi->ds_tvb, fi->start, (gint)want), want, version, seg);
-}
-
-/* What the frame's list of protocol layers (pinfo->layers, in the order
- * Wireshark dissected them) says about its TCP layers. */
-typedef struct {
-    guint tcp_layers;
-    gboolean icmp;               /* an ICMP or ICMPv6 layer: its quoted header is a TCP layer too */
-    gboolean ip_before_tcp;      /* an IP or IPv6 layer before the first TCP layer */
-    gboolean ip_after_tcp;       /* ... and after it (a tunnel) */
-} layer_summary;
-
-static layer_summary summarise_layers(const packet_info *pinfo)
-{
-    layer_summary sum = { 0, FALSE, FALSE, FALSE };
-
-    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
-        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
-
-        if (id == proto_tcp)
-            sum.tcp_layers++;
-        else if (id == proto_icmp || id == proto_icmpv6)
-            sum.icmp = TRUE;
-        else if (id == proto_ip || id == proto_ipv6)
-            *(sum.tcp_layers ? &sum.ip_after_tcp : &sum.ip_before_tcp) = TRUE;
-    }
-    return sum;
-}
-
-/* The packet's network addresses belong to its TCP layer when that layer is
- * the frame's only one and came after the last IP or IPv6 layer (no tunnel
- * dissected after it set its own). */
-static gboolean network_addresses_are_tcps(const layer_summary *layers)
-{
-    return layers->tcp_layers == 1 && layers->ip_before_tcp && !layers->ip_after_tcp;
-}
-
-static gboolean take_network_address(const address *from, tcphs_address *to)
-{
-    if (!((from->type == AT_IPv4 && from->len == 4) || (from->type == AT_IPv6 && from->len == 16)))
-        return FALSE;
-    memset(to, 0, sizeof(*to));
-    to->family = from->type == AT_IPv4 ? 4 : 6;
-    memcpy(to->bytes, from->data, (size_t)from->len);
-    return TRUE;
-}
-
-/* The addresses of a TCP layer with no IP item before it in the tree (or
- * found without walking the tree): 4.6 fakes protocol items nobody asked
- * for, and asking for ip would cost every packet ~4,400 instructions
- * (README, Performance).  The packet's network
- * addresses when they are this layer's, else the IP header that ends where
- * the TCP header starts (a tunnel); else none, rather than another layer's. */
-static void addresses_without_ip_item(const field_info *tcp_fi, const packet_info *pinfo, const layer_summary *layers,
-                                      tcphs_segment *seg)
-{
-    tcphs_address src, dst;
-
-    if (network_addresses_are_tcps(layers) && take_network_address(&pinfo->net_src, &src) &&
-        take_network_address(&pinfo->net_dst, &dst) && src.family == dst.family) {
-        seg->src.addr = src;
-        seg->dst.addr = dst;
-        seg->have |= TCPHS_HAVE_ADDRESSES;
-        return;
-    }
-    if (tcp_fi && tcp_fi->ds_tvb && tcp_fi->start > 0)
-        tcphs_read_ip_before(tvb_get_ptr(tcp_fi->ds_tvb, 0, tcp_fi->start), (size_t)tcp_fi->start, seg);
-}
-
-static void start_segment(const packet_info *pinfo, tcphs_segment *seg)
-{
-    memset(seg, 0, sizeof(*seg));
-    seg->frame = pinfo->num;
-    seg->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
-}
-
-/* The header of a TCP layer read from the bytes where `tcp_fi` (its layer
- * item, or its tcp.stream, which sits at the same offset) says it starts,
- * once Wireshark's own fields are in *seg.  FALSE when there is nothing to
- * analyse. */
-static gboolean finish_segment(const field_info *tcp_fi, const packet_info *pinfo, tcphs_segment *seg)
-{
-    switch (read_header(tcp_fi, seg)) {
-    case TCPHS_HDR_TOO_SHORT:
-        /* No ports, sequence numbers or flags: no verdict, as without tcp.stream. */
-        if (tcp_fi && tcp_fi->ds_tvb)
-            note_cut_header(tcp_fi);
-        return FALSE;
-    case TCPHS_HDR_BAD_OFFSET:
-    case TCPHS_HDR_OPTIONS_CUT:
-        /* Wireshark stops in the options and adds no SEQ/ACK analysis, so
-         * its marks (keep-alive, retransmission) are missing, not absent.
-         * A SYN or SYN-ACK is judged without them (tcphs tells its own
-         * retransmissions by the ISN), its options unknown; any other
-         * segment would be judged wrongly, so it gets no verdict. */
-        if (!(seg->flags & TCPHS_SYN))
-            return FALSE;
-        break;
-    case TCPHS_HDR_COMPLETE:
-        break;
-    }
-    if (payload_truncated(pinfo, seg))
-        seg->have |= TCPHS_PAYLOAD_TRUNCATED;
-    return TRUE;
-}
-
-/* The segment facts of one TCP layer met in the tree: the IP addresses are
- * the last IP layer's before it; tcp.stream, tcp.len and the analysis marks
- * are Wireshark's, in the TCP layer; the header is read from the bytes.
- * FALSE when there is nothing to analyse. */
-static gboolean read_layer(proto_node *tcp_layer, proto_node *ip_layer, const packet_info *pinfo,
-                           const layer_summary *layers, tcphs_segment *seg)
-{
-    field_info *fi = PNODE_FINFO(tcp_layer);
-
-    start_segment(pinfo, seg);
-    if (ip_layer)
-        read_addresses(ip_layer, seg);
-    else
-        addresses_without_ip_item(fi, pinfo, layers, seg);
-    proto_tree_children_foreach(tcp_layer, take_fields_below, seg);
-    return finish_segment(fi, pinfo, seg);
-}
-
-/* ---- first pass: classify and store --------------------------------------- */
+/* ---- first pass: analyse and keep ------------------------------------------ */
 
 /* Connections must stay whole while a tap listens: it keeps pointers to
  * them until the end of the run (store.h). */
@@ -466,117 +143,26 @@ static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
     return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
 }
 
-typedef struct {
-    packet_info *pinfo;
-    layer_summary layers;
-    proto_node *ip_layer;        /* the last IP / IPv6 layer met so far */
-    guint count;                 /* TCP layers analysed */
-} frame_walk;
-
-/* Keep the segment of the frame's next TCP layer (the first in the frame's
- * slot of the store, the others with the frame). */
-static void keep_segment(frame_walk *walk, const tcphs_segment *seg)
-{
-    const tcphs_record *rec;
-
-    if (walk->count >= MAX_TCP_LAYERS || !store)
-        return;
-    /* NULL for a segment without TCPHS_HAVE_REQUIRED (truncated, a fragment,
-     * or malformed): no verdict rather than a wrong one. */
-    rec = tcphs_store_update(store, seg, walk->count == 0, keep_for_taps());
-    if (!rec)
-        return;
-    if (walk->count > 0)
-        p_add_proto_data(wmem_file_scope(), walk->pinfo, proto_tcphs, walk->count,
-                         wmem_memdup(wmem_file_scope(), rec, sizeof(*rec)));
-    walk->count++;
-}
-
-static void analyse_tcp_layer(frame_walk *walk, proto_node *tcp_layer)
-{
-    tcphs_segment seg;
-
-    if (read_layer(tcp_layer, walk->ip_layer, walk->pinfo, &walk->layers, &seg))
-        keep_segment(walk, &seg);
-}
-
-/* Find the TCP layers of a frame in order.  Most encapsulations put every
- * layer at the top of the tree, some (e.g. Cisco FabricPath) nest the inner
- * ones; the walk goes down protocol by protocol.  It never enters an ICMP or
- * ICMPv6 layer: a TCP header quoted in an error message is not a segment of
- * the connection (Wireshark gives it no tcp.len either). */
-static void find_tcp_layers(proto_node *node, gpointer data)
-{
-    frame_walk *walk = (frame_walk *)data;
-    field_info *fi = PNODE_FINFO(node);
-    int id;
-
-    if (!fi || !fi->hfinfo || fi->hfinfo->type != FT_PROTOCOL)
-        return;
-    id = fi->hfinfo->id;
-    if (id == proto_tcp) {
-        analyse_tcp_layer(walk, node);
-        return;
-    }
-    if (id == proto_icmp || id == proto_icmpv6)
-        return;
-    if (id == proto_ip || id == proto_ipv6)
-        walk->ip_layer = node;
-    if (node->first_child)
-        proto_tree_children_foreach(node, find_tcp_layers, data);
-}
-
-/* The common frame: one TCP layer and no ICMP (whose quoted header would be
- * a second).  Every tcp.stream, tcp.len and analysis mark in it is then that
- * layer's, and Wireshark keeps a list of each field tcphs asked for (its
- * tree's interesting_hfids, one entry per field present): no walk through
- * the tree, whose TCP item holds ~60 empty nodes on 4.6 (~1,500
- * instructions a packet to walk), and no lookup for the marks a packet
- * does not have.  FALSE, having done nothing, for any other frame. */
-static gboolean analyse_only_tcp_layer(frame_walk *walk, proto_tree *tree)
-{
-    GHashTable *present = tree ? PTREE_DATA(tree)->interesting_hfids : NULL;
-    GHashTableIter it;
-    gpointer hf, fields;
-    field_info *stream = NULL;
-    tcphs_segment seg;
-
-    if (walk->layers.tcp_layers != 1 || walk->layers.icmp || !present)
-        return FALSE;
-    start_segment(walk->pinfo, &seg);
-    g_hash_table_iter_init(&it, present);
-    while (g_hash_table_iter_next(&it, &hf, &fields)) {
-        const source_field *src = source_field_of(GPOINTER_TO_INT(hf));
-        GPtrArray *found = (GPtrArray *)fields;
-
-        if (!src || !found)
-            continue;
-        if (src->kind == SRC_STREAM) {
-            if (found->len != 1)
-                return FALSE;
-            stream = (field_info *)g_ptr_array_index(found, 0);
-        }
-        for (guint k = 0; k < found->len; k++)
-            take_field(&seg, src, (field_info *)g_ptr_array_index(found, k));
-    }
-    if (!stream)
-        return FALSE;   /* its header was cut before tcp.stream: the walk counts it */
-    addresses_without_ip_item(stream, walk->pinfo, &walk->layers, &seg);
-    if (finish_segment(stream, walk->pinfo, &seg))
-        keep_segment(walk, &seg);
-    return TRUE;
-}
-
+/* Analyse the segments of the frame's TCP layers and keep their records:
+ * the first in the frame's slot of the store, the others with the frame.
+ * A segment without TCPHS_HAVE_REQUIRED (truncated, a fragment, or
+ * malformed) gets no record: no verdict rather than a wrong one. */
 static void analyse_frame(packet_info *pinfo, proto_tree *tree)
 {
-    frame_walk walk;
+    tcphs_segment segs[TCPHS_FEED_MAX_LAYERS];
+    guint count = tcphs_feed_frame(pinfo, tree, segs);
+    guint kept = 0;
 
-    walk.pinfo = pinfo;
-    walk.layers = summarise_layers(pinfo);
-    walk.ip_layer = NULL;
-    walk.count = 0;
-    if (!analyse_only_tcp_layer(&walk, tree))
-        proto_tree_children_foreach(tree, find_tcp_layers, &walk);
+    for (guint i = 0; i < count && store; i++) {
+        const tcphs_record *rec = tcphs_store_update(store, &segs[i], kept == 0, keep_for_taps());
+
+        if (!rec)
+            continue;
+        if (kept > 0)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_tcphs, kept,
+                             wmem_memdup(wmem_file_scope(), rec, sizeof(*rec)));
+        kept++;
+    }
 }
 
 /* ---- every pass: show ------------------------------------------------------- */
@@ -635,28 +221,53 @@ static void add_double(const out_tree *out, int hf, double value)
     add_generated(proto_tree_add_double(out->tree, hf, out->tvb, 0, 0, value));
 }
 
+/* The connection's endpoints as text: formatted once for a run of
+ * segments between the same endpoints (a bulk transfer), where each shown
+ * segment would format them again. */
+typedef struct {
+    gboolean valid;
+    tcphs_endpoint client_ep, server_ep;
+    char client[TCPHS_ENDPOINT_STRLEN];
+    char server[TCPHS_ENDPOINT_STRLEN];
+} endpoint_texts;
+
+static endpoint_texts last_endpoints;
+
+static const endpoint_texts *endpoints_of(const tcphs_conn *conn)
+{
+    if (!last_endpoints.valid || !tcphs_endpoint_equal(&last_endpoints.client_ep, &conn->client) ||
+        !tcphs_endpoint_equal(&last_endpoints.server_ep, &conn->server)) {
+        tcphs_endpoint_format(last_endpoints.client, sizeof(last_endpoints.client), &conn->client);
+        tcphs_endpoint_format(last_endpoints.server, sizeof(last_endpoints.server), &conn->server);
+        last_endpoints.client_ep = conn->client;
+        last_endpoints.server_ep = conn->server;
+        last_endpoints.valid = TRUE;
+    }
+    return &last_endpoints;
+}
+
 /* tcphs.client and tcphs.server. */
 static void add_endpoints(const out_tree *out, const tcphs_conn *conn)
 {
-    const char *client, *server;
+    const endpoint_texts *texts;
 
     if (!proto_field_is_referenced(out->tree, hf_tcphs_client) &&
         !proto_field_is_referenced(out->tree, hf_tcphs_server))
         return;
-    tcphs_store_endpoint_texts(store, conn, &client, &server);
-    add_string(out, hf_tcphs_client, client);
-    add_string(out, hf_tcphs_server, server);
+    texts = endpoints_of(conn);
+    add_string(out, hf_tcphs_client, texts->client);
+    add_string(out, hf_tcphs_server, texts->server);
 }
 
 static void add_note(const out_tree *out, const tcphs_record *rec)
 {
     char note[TCPHS_NOTE_MAX];
-    const char *client, *server;
+    const endpoint_texts *texts;
 
     if (!tcphs_show_notes || !proto_field_is_referenced(out->tree, hf_tcphs_note))
         return;
-    tcphs_store_endpoint_texts(store, rec->conn, &client, &server);
-    tcphs_note(note, sizeof(note), rec, client, server);
+    texts = endpoints_of(rec->conn);
+    tcphs_note(note, sizeof(note), rec, texts->client, texts->server);
     add_string(out, hf_tcphs_note, note);
 }
 
@@ -1054,7 +665,7 @@ static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 
     /* The connection logic runs once per frame, in capture order; later
      * passes (two-pass tshark, the GUI in any order) only read its result. */
-    if (!PINFO_FD_VISITED(pinfo) && tree && !stored_record(pinfo, 0))
+    if (!PINFO_FD_VISITED(pinfo) && !stored_record(pinfo, 0))
         analyse_frame(pinfo, tree);
     /* Building the tree costs more than the analysis: skip it when no one
      * looks at tcphs (a tree that is not shown, with no tcphs field in a
@@ -1072,46 +683,28 @@ static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 
 /* ---- registration ---------------------------------------------------------- */
 
-static void want_field(GArray *wanted, int hf)
-{
-    if (hf > 0)
-        g_array_append_val(wanted, hf);
-}
-
-/* Ask for the TCP fields only while tcphs is enabled, as transum does, so
- * that --disable-protocol tcphs leaves tshark's work exactly as without it.
- * Every field asked for costs each packet that carries it, so the list is
- * short (see README, Performance). */
+/* A new capture file.  tcphs asks for no field of another protocol (every
+ * field asked for makes tshark build a tree for every packet, which a run
+ * that never reads tcphs would pay: docs/performance.md), except the TCP
+ * checksum status when TCP verifies checksums, and that only while tcphs
+ * is enabled, as transum does, so that --disable-protocol tcphs leaves
+ * tshark's work exactly as without it. */
 static void tcphs_init(void)
 {
     GArray *wanted;
-    /* tcp.checksum.status only says something when the user made the TCP
-     * dissector verify checksums (Edit > Preferences > TCP, or
-     * -o tcp.check_checksum:TRUE); otherwise asking for it costs every packet. */
-    gboolean checksums = tcphs_bool_pref("tcp", "check_checksum");
 
     tcphs_store_free(store);    /* normally done by tcphs_cleanup() */
     store = tcphs_store_new();
-    cut_headers = 0;
-    cut_headers_snaplen = 0;
+    last_endpoints.valid = FALSE;
+    tcphs_feed_reset(tcphs_bool_pref("tcp", "check_checksum"));
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
         return;
-    wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)G_N_ELEMENTS(source_fields) + 5);
-    for (size_t i = 0; i < G_N_ELEMENTS(source_fields); i++) {
-        if (source_fields[i].kind != SRC_CHECKSUM_STATUS || checksums)
-            want_field(wanted, source_fields[i].hf);
-    }
-    /* The protocol items tcphs walks through (and the ICMP ones it must not
-     * enter) are in the tree by themselves, except where a version fakes
-     * top-level protocols nobody asked for.  There, the IP items are not
-     * asked for: each would cost every packet (README, Performance), and
-     * the addresses have another source (addresses_without_ip_item()). */
-    if (TCPHS_WS_FAKES_UNWANTED_PROTOCOLS) {
-        want_field(wanted, proto_tcp);
-        want_field(wanted, proto_icmp);
-        want_field(wanted, proto_icmpv6);
-    }
-    set_postdissector_wanted_hfids(tcphs_handle, wanted);
+    wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+    tcphs_feed_wanted_fields(wanted);
+    if (wanted->len)
+        set_postdissector_wanted_hfids(tcphs_handle, wanted);
+    else
+        g_array_free(wanted, TRUE);
 }
 
 
@@ -1390,11 +983,10 @@ void proto_register_tcphs(void)
     tcphs_tap = register_tap(TCPHS_TAP_NAME);
     register_init_routine(tcphs_init);
     register_cleanup_routine(tcphs_cleanup);
-    register_tcphs_statistics();
 }
 
 void proto_reg_handoff_tcphs(void)
 {
-    lookup_source_fields();
+    tcphs_feed_register();
     register_postdissector(tcphs_handle);
 }

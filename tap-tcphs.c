@@ -22,9 +22,12 @@
 #include <stdlib.h>
 
 #include "packet-tcphs.h"
+#include "tap-tcphs.h"
+#include "plugin/feed.h"
 #include "plugin/ws-compat.h"
-#include "core/conn.h"
-#include "core/report.h"
+#include "core/analysis/conn.h"
+#include "core/words/report.h"
+#include "core/words/names.h"
 
 /* ---- the statistics tree ----------------------------------------------------------- */
 
@@ -245,7 +248,7 @@ static void write_cut_headers(void)
 {
     guint32 segments, snaplen;
 
-    tcphs_cut_headers(&segments, &snaplen);
+    tcphs_feed_cut_headers(&segments, &snaplen);
     tcphs_write_cut_headers(stdout, segments, snaplen);
 }
 

@@ -20,7 +20,7 @@
 # alone (the start-up: dissector registration, plugin loading), so that
 # instructions per packet can be told apart from start-up.  Prints the top
 # functions by inclusive and by self cost (callgrind_annotate), the tcphs
-# functions (those in tcphs.so: packet-tcphs.c and core/*.c), and the
+# functions (those in tcphs.so: packet-tcphs.c and core/*/*.c), and the
 # instruction totals with and without the plugin.  Takes ~5-10 minutes.
 set -euo pipefail
 
@@ -163,7 +163,7 @@ for diff, (func, obj) in growth[:20]:
 print()
 mine_self = [f for f in self_funcs if is_tcphs(f[3])]
 mine_incl = [f for f in incl_funcs if is_tcphs(f[3])]
-print("tcphs functions (tcphs.so: packet-tcphs.c, core/*.c), self cost:")
+print("tcphs functions (tcphs.so: packet-tcphs.c, core/*/*.c), self cost:")
 for cost, file, func, obj in mine_self[:15]:
     print("  %15s %6.2f%%  %s (%s)" % ("{:,}".format(cost), pct(cost, self_total), func, file.rsplit("/", 1)[-1]))
 print("tcphs functions, inclusive cost (with what they call in libwireshark, glib, libc):")

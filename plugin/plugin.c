@@ -17,6 +17,7 @@
 #endif
 
 #include "packet-tcphs.h"
+#include "tap-tcphs.h"
 
 #ifndef TCPHS_VERSION
 #error "TCPHS_VERSION must be defined by the build"
@@ -37,11 +38,18 @@ uint32_t plugin_describe(void)
 }
 #endif
 
+/* The protocol, then the statistics on its tap. */
+static void register_tcphs(void)
+{
+    proto_register_tcphs();
+    register_tcphs_statistics();
+}
+
 void plugin_register(void)
 {
     static proto_plugin tcphs_plugin;
 
-    tcphs_plugin.register_protoinfo = proto_register_tcphs;
+    tcphs_plugin.register_protoinfo = register_tcphs;
     tcphs_plugin.register_handoff = proto_reg_handoff_tcphs;
     proto_register_plugin(&tcphs_plugin);
 }

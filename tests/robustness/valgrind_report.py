@@ -17,7 +17,7 @@ names any node of the lost tree as the leaked block, one of tcphs's nodes or
 the tree itself (stats_tree_new, as for Wireshark's own -z ...,tree).
 
 A stack frame is tcphs's when its object is tcphs.so, or its source file is
-one of tcphs's (packet-tcphs.c, tap-tcphs.c, plugin/*, core/*.c).
+one of tcphs's (packet-tcphs.c, tap-tcphs.c, plugin/*, core/*/*.c).
 """
 import collections
 import os

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "../../core/segment.h"
+#include "core/feed/segment.h"
 
 static inline tcphs_segment test_segment(const tcphs_endpoint *client, const tcphs_endpoint *server,
                                          bool from_client, uint16_t flags, uint32_t seq, uint32_t ack,

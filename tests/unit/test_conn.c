@@ -6,7 +6,8 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/conn.h"
+#include "core/analysis/conn.h"
+#include "core/words/names.h"
 #include "segments.h"
 
 /* A tiny capture: client 192.0.2.10:40000, server 198.51.100.20:80. */

@@ -8,8 +8,9 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/conn.h"
-#include "core/endpoint.h"
+#include "core/analysis/conn.h"
+#include "core/words/names.h"
+#include "core/analysis/endpoint.h"
 #include "segments.h"
 
 #define C true

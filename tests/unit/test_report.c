@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/report.h"
+#include "core/words/report.h"
 #include "segments.h"
 
 #define MS 1000000LL

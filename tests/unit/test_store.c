@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/store.h"
+#include "core/store/store.h"
 #include "segments.h"
 
 #define CLIENT true

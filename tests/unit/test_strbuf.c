@@ -2,7 +2,7 @@
  * reports and tables share: what fits is kept, a cut is remembered, and
  * nothing is written past the buffer. */
 #include "check.h"
-#include "core/strbuf.h"
+#include "core/words/strbuf.h"
 
 static void test_appends_and_lists(void)
 {

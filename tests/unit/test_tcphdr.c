@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/tcphdr.h"
+#include "core/feed/tcphdr.h"
 
 /* A Linux SYN: 51840 -> 80, seq 1848286231, data offset 10 (40 bytes),
  * SYN + ECE + CWR, window 64240; MSS 1460, SACK permitted, timestamps,

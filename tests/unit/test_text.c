@@ -1,6 +1,6 @@
 /* test_text.c: endpoints as text and the notes a student reads. */
 #include "check.h"
-#include "core/text.h"
+#include "core/words/text.h"
 #include "segments.h"
 
 static tcphs_segment lab_segment(bool from_client, uint16_t flags, uint32_t seq, uint32_t ack, uint32_t len)

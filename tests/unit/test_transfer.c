@@ -4,7 +4,8 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/conn.h"
+#include "core/analysis/conn.h"
+#include "core/words/rtt_text.h"
 #include "segments.h"
 
 #define MS 1000000LL

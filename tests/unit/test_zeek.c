@@ -7,7 +7,7 @@
 #include "check.h"
 /* Relative to this file, so that both the CMake build (which puts the project
  * root on the include path) and a bare `cc -I core ...` find it. */
-#include "../../core/zeek.h"
+#include "core/analysis/zeek.h"
 #include "segments.h"
 
 /* ------------------------------------------------------------ fixture */

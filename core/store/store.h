@@ -26,7 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conn.h"
+#include "core/analysis/conn.h"
 
 typedef struct tcphs_store tcphs_store;
 
@@ -54,11 +54,6 @@ const tcphs_record *tcphs_store_update(tcphs_store *store, const tcphs_segment *
 
 /* The record of the first TCP layer of `frame`; NULL when it has none. */
 const tcphs_record *tcphs_store_record(tcphs_store *store, uint32_t frame, tcphs_keep keep);
-
-/* The connection's endpoints as text, made once per whole connection (for
- * a packed one, once per replay). */
-void tcphs_store_endpoint_texts(tcphs_store *store, const tcphs_conn *conn, const char **client,
-                                const char **server);
 
 /* How many connections are packed and how many whole (tests, bench). */
 void tcphs_store_counts(const tcphs_store *store, uint32_t *packed, uint32_t *whole);

@@ -1,6 +1,6 @@
 /* conn.c: roles, handshake state machine, lifecycle events and verdicts of
  * one TCP connection, fed segment by segment in capture order. */
-#include "conn.h"
+#include "core/analysis/conn.h"
 
 #include <stdlib.h>
 #include <string.h>

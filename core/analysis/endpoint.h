@@ -16,8 +16,8 @@
 
 #include <stdint.h>
 
-#include "segment.h"
-#include "vocab.h"
+#include "core/feed/segment.h"
+#include "core/analysis/vocab.h"
 
 /* What the model keeps of one endpoint: a little of its TCB (RFC 9293,
  * 3.3.1), enough to tell which of its segments a later ACK covers. */

@@ -18,7 +18,7 @@
  *     or FIN (the two crossed) puts both endpoints where they really are
  *     from that segment on: SYN-RECEIVED (figure 8), CLOSING (figure 13).
  */
-#include "endpoint.h"
+#include "core/analysis/endpoint.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "conn.h"
+#include "core/analysis/conn.h"
 
 #define TCPHS_LAB_SEGMENTS 6      /* the lab's "first six segments" */
 #define TCPHS_LAB_RETRANSMISSIONS 10

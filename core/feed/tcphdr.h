@@ -1,7 +1,7 @@
 /* tcphdr.h: the fixed TCP header and the SYN options, read from captured bytes.
  *
- * Wireshark's TCP dissector has already found where each TCP header starts;
- * the glue hands these functions the bytes captured from there on, and they
+ * The glue finds where each TCP header starts (plugin/feed.c) and hands
+ * these functions the bytes captured from there on, and they
  * fill a tcphs_segment the way tcpdump's print-tcp.c reads a header: every
  * read is bounds-checked against what was captured, and a header cut short
  * is a normal case with its own answer, never a guess.
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/segment.h"
+#include "core/feed/segment.h"
 
 /* RFC 9293, 3.1: the header without options is 20 bytes; the data offset
  * (4 bits, in 32-bit words) allows 40 bytes of options at most. */
@@ -54,5 +54,13 @@ bool tcphs_read_ip_addresses(const uint8_t *bytes, size_t captured, unsigned ver
  * Anything else (IPv6 extension headers, a header another data source
  * holds) is false: the addresses are then unknown, never guessed. */
 bool tcphs_read_ip_before(const uint8_t *bytes, size_t tcp_offset, tcphs_segment *seg);
+
+/* The same IP header (the rules of tcphs_read_ip_before()): where it starts
+ * (*ip_start) and how many bytes it says follow it from the TCP header on
+ * (*payload: IPv4's total length, or IPv6's payload length, less the IP
+ * header), or -1 for a fragment (RFC 791, 3.1: more fragments or a
+ * fragment offset), whose TCP length no one packet tells.  False when no
+ * such header ends at tcp_offset. */
+bool tcphs_ip_payload_before(const uint8_t *bytes, size_t tcp_offset, size_t *ip_start, int32_t *payload);
 
 #endif /* TCPHS_TCPHDR_H */

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "segment.h"
+#include "core/feed/segment.h"
 
 /* The largest window-scale shift, RFC 7323 2.3: a larger one is used as 14. */
 #define TCPHS_WSCALE_MAX 14
@@ -148,21 +148,6 @@ bool tcphs_xfer_estimate(const tcphs_xfer *x, tcphs_rtt_estimate *after);
  * byte; false when that side sent no acknowledged payload (or the time is
  * not positive). */
 bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns);
-
-/* One step of the arithmetic, for the item that shows its result. */
-typedef enum {
-    TCPHS_NOTE_SAMPLE,   /* "SampleRTT = 0.081250 - 0.040125 = 0.041125 s (ACK in frame 14)" */
-    TCPHS_NOTE_SRTT,     /* "EstimatedRTT = 7/8 x ... + 1/8 x ... = ... s" */
-    TCPHS_NOTE_RTTVAR,   /* "DevRTT = 3/4 x ... + 1/4 x |... - ...| = ... s" */
-    TCPHS_NOTE_RTO       /* "RTO = ... + 4 x ... = ... s (rule 2.4 raises it to 1 s)" */
-} tcphs_note_part;
-
-void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t sent_rel_ns, tcphs_note_part part);
-
-/* The arithmetic of a slot's RTT sample and estimate, one sentence:
- * "SampleRTT = 0.081250 - 0.040125 = 0.041125 s; EstimatedRTT = ...".
- * sent_rel_ns is the segment's time relative to the capture's start. */
-void tcphs_xfer_note(char *buf, size_t size, const tcphs_xfer *x, int64_t sent_rel_ns);
 
 void tcphs_transfer_free(tcphs_transfer *t);
 

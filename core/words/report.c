@@ -4,13 +4,13 @@
  * segments gathered with tcphs_report_collect), so they print the same words
  * and numbers as the packet tree.
  */
-#include "report.h"
+#include "core/words/report.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "text.h"
+#include "core/words/strbuf.h"
+#include "core/words/text.h"
 
 #define CELL_MAX 64
 

@@ -1,5 +1,5 @@
 /* strbuf.c: the bounded string builder (strbuf.h). */
-#include "strbuf.h"
+#include "core/words/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

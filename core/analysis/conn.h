@@ -12,12 +12,12 @@
 #ifndef TCPHS_CONN_H
 #define TCPHS_CONN_H
 
-#include "endpoint.h"
-#include "links.h"
-#include "segment.h"
-#include "transfer.h"
-#include "vocab.h"
-#include "zeek.h"
+#include "core/analysis/endpoint.h"
+#include "core/analysis/links.h"
+#include "core/feed/segment.h"
+#include "core/analysis/transfer.h"
+#include "core/analysis/vocab.h"
+#include "core/analysis/zeek.h"
 
 /* Anomalies, one bit each; the epan glue turns them into expert infos. */
 enum {

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "conn.h"
-#include "report_transfer.h"
+#include "core/analysis/conn.h"
+#include "core/words/report_transfer.h"
 
 /* ---- -z tcphs,conns ------------------------------------------------------- */
 

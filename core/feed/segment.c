@@ -1,5 +1,5 @@
 /* segment.c: comparisons of the addresses and endpoints of tcphs_segment. */
-#include "segment.h"
+#include "core/feed/segment.h"
 
 #include <string.h>
 

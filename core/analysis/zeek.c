@@ -24,7 +24,7 @@
  * caplen < len (so both report a content gap 'G' once the peer
  * acknowledges those bytes).
  */
-#include "zeek.h"
+#include "core/analysis/zeek.h"
 
 #include <string.h>
 

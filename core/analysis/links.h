@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 
-#include "endpoint.h"
-#include "vocab.h"
+#include "core/analysis/endpoint.h"
+#include "core/analysis/vocab.h"
 
 typedef enum {
     TCPHS_LINK_SYN = 0,          /* the client's first SYN */

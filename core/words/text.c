@@ -5,14 +5,14 @@
  * (RFC 9293, 3.4: a SYN and a FIN each occupy one sequence number, so the
  * peer acknowledges them with ISN + 1 and FIN seq + 1).
  */
-#include "text.h"
+#include "core/words/text.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
-#include "strbuf.h"
+#include "core/words/strbuf.h"
 
 void tcphs_endpoint_format(char *buf, size_t size, const tcphs_endpoint *ep)
 {

@@ -1,11 +1,12 @@
 /* report_transfer.c: the data-transfer section of the lab report and its
  * Mermaid ladder (report_transfer.h). */
-#include "report_transfer.h"
+#include "core/words/report_transfer.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-#include "text.h"
+#include "core/words/text.h"
+#include "core/words/rtt_text.h"
 
 #define NOTE_MAX 512
 

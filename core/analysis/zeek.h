@@ -8,7 +8,7 @@
 #ifndef TCPHS_ZEEK_H
 #define TCPHS_ZEEK_H
 
-#include "segment.h"
+#include "core/feed/segment.h"
 
 /* Most history letters kept.  Zeek's own history has no cap (Session's
  * std::string grows with every AddHistory), and a hostile capture can make

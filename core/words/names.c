@@ -1,5 +1,5 @@
 /* vocab.c: the fixed vocabularies of tcphs's text fields (docs/fields.md). */
-#include "vocab.h"
+#include "core/words/names.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -1,10 +1,8 @@
 /* store.c: the connections and records of one capture file (store.h). */
-#include "store.h"
+#include "core/store/store.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "text.h"
 
 /* A connection stays packed for this many segments: a SYN and its SYN-ACK
  * or RST, the whole of a half-open connection. */
@@ -48,10 +46,9 @@ typedef struct {
     uint32_t count;
 } packed_conn;
 
-/* A whole connection, and its endpoints as text once shown. */
+/* A whole connection. */
 typedef struct {
     tcphs_conn conn;             /* first member: the store's tcphs_conn * is a whole_conn * */
-    char *text[2];
 } whole_conn;
 
 /* Connections in pages of CONN_PAGE by stream number: Wireshark numbers
@@ -69,7 +66,6 @@ typedef struct {
     bool valid;
     uint32_t count;              /* segments replayed into c */
     tcphs_record rec[PACKED_MAX];
-    char text[2][TCPHS_ENDPOINT_STRLEN];
 } scratch_conn;
 
 /* Pages by number, each made when first needed. */
@@ -223,7 +219,6 @@ static scratch_conn *replayed(tcphs_store *store, uint32_t stream, const packed_
         return s;
     tcphs_conn_free(&s->c.conn);
     tcphs_conn_init(&s->c.conn, stream);
-    s->c.text[0] = s->c.text[1] = NULL;
     for (s->count = 0; s->count < p->count; s->count++) {
         tcphs_segment seg;
         uint8_t *kind;
@@ -329,8 +324,6 @@ void tcphs_store_free(tcphs_store *store)
                 whole_conn *w = (whole_conn *)p->entry[i];
 
                 tcphs_conn_free(&w->conn);
-                free(w->text[0]);
-                free(w->text[1]);
             }
             free(p->entry[i]);
         }
@@ -411,33 +404,6 @@ const tcphs_record *tcphs_store_record(tcphs_store *store, uint32_t frame, tcphs
             return &s->rec[k];
     }
     return NULL;
-}
-
-static char *text_of(const tcphs_endpoint *ep, char *buf)
-{
-    char text[TCPHS_ENDPOINT_STRLEN];
-
-    if (!buf) {
-        tcphs_endpoint_format(text, sizeof(text), ep);
-        return strdup(text);
-    }
-    tcphs_endpoint_format(buf, TCPHS_ENDPOINT_STRLEN, ep);
-    return buf;
-}
-
-void tcphs_store_endpoint_texts(tcphs_store *store, const tcphs_conn *conn, const char **client,
-                                const char **server)
-{
-    whole_conn *w = (whole_conn *)conn;
-    bool scratch = w == &store->scratch.c;
-
-    if (!w->text[0]) {
-        w->text[0] = text_of(&conn->client, scratch ? store->scratch.text[0] : NULL);
-        w->text[1] = text_of(&conn->server, scratch ? store->scratch.text[1] : NULL);
-    }
-    /* strdup() failed: the text is missing, not wrong */
-    *client = w->text[0] ? w->text[0] : "";
-    *server = w->text[1] ? w->text[1] : "";
 }
 
 void tcphs_store_counts(const tcphs_store *store, uint32_t *packed, uint32_t *whole)

@@ -8,7 +8,7 @@
  * A header the snaplen cut is different: the options are then unknown as a
  * whole (tcpdump's "[|tcp]"), because what was cut may have been anything.
  */
-#include "core/tcphdr.h"
+#include "core/feed/tcphdr.h"
 
 #include <string.h>
 
@@ -215,5 +215,29 @@ bool tcphs_read_ip_before(const uint8_t *bytes, size_t tcp_offset, tcphs_segment
         return tcphs_read_ip_addresses(bytes + start, tcp_offset - start, 4, seg);
     if (ipv6_header_before(bytes, tcp_offset, &start))
         return tcphs_read_ip_addresses(bytes + start, tcp_offset - start, 6, seg);
+    return false;
+}
+
+bool tcphs_ip_payload_before(const uint8_t *bytes, size_t tcp_offset, size_t *ip_start, int32_t *payload)
+{
+    const uint8_t *h;
+
+    if (!bytes)
+        return false;
+    if (ipv4_header_before(bytes, tcp_offset, ip_start)) {
+        h = bytes + *ip_start;
+        /* RFC 791, 3.1: more fragments, or a fragment offset: a fragment,
+         * whose TCP payload length no single packet tells. */
+        if ((((h[6] << 8) | h[7]) & 0x3fff) != 0)
+            *payload = -1;
+        else
+            *payload = (int32_t)((h[2] << 8) | h[3]) - (int32_t)(tcp_offset - *ip_start);
+        return true;
+    }
+    if (ipv6_header_before(bytes, tcp_offset, ip_start)) {
+        h = bytes + *ip_start;
+        *payload = (int32_t)((h[4] << 8) | h[5]);   /* RFC 8200, 3: payload length */
+        return true;
+    }
     return false;
 }

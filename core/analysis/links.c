@@ -1,7 +1,7 @@
 /* links.c: the first frame of each kind in a connection (links.h). */
-#include "links.h"
+#include "core/analysis/links.h"
 
-#include "segment.h"
+#include "core/feed/segment.h"
 
 static void set_once(tcphs_links *links, tcphs_link link, uint32_t frame)
 {

@@ -4,8 +4,9 @@
 
 #include <stddef.h>
 
-#include "conn.h"
-#include "strbuf.h"
+#include "core/analysis/conn.h"
+#include "core/words/names.h"
+#include "core/words/strbuf.h"
 
 /* Longest "[ipv6]:port" plus NUL. */
 #define TCPHS_ENDPOINT_STRLEN 56
