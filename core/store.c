@@ -1,8 +1,9 @@
 /* store.c: the connections and records of one capture file (store.h). */
 #include "store.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 #include "text.h"
 
@@ -101,7 +102,7 @@ static bool with_page_slot(page_directory *dir, uint32_t page)
         grown *= 2;
     if (grown <= page)
         return false;
-    bigger = realloc(dir->pages, (size_t)grown * sizeof(*bigger));
+    bigger = g_try_renew(void *, dir->pages, grown);
     if (!bigger)
         return false;
     memset(bigger + dir->count, 0, (size_t)(grown - dir->count) * sizeof(*bigger));
@@ -117,7 +118,7 @@ static void *page_in(page_directory *dir, uint32_t page, size_t size, bool creat
     if (page >= dir->count || !dir->pages[page]) {
         if (!create || !with_page_slot(dir, page))
             return NULL;
-        dir->pages[page] = calloc(1, size);
+        dir->pages[page] = g_try_malloc0(size);
     }
     return dir->pages[page];
 }
@@ -125,8 +126,8 @@ static void *page_in(page_directory *dir, uint32_t page, size_t size, bool creat
 static void free_pages(page_directory *dir)
 {
     for (uint32_t page = 0; page < dir->count; page++)
-        free(dir->pages[page]);
-    free(dir->pages);
+        g_free(dir->pages[page]);
+    g_free(dir->pages);
 }
 
 static frame_page *frame_page_of(tcphs_store *store, uint32_t frame, bool create)
@@ -154,12 +155,12 @@ static bool same_pair(const packed_conn *p, const tcphs_segment *seg)
 
 static void pack(packed_segment *out, const tcphs_segment *seg, const packed_conn *p)
 {
-    uint64_t time = (uint64_t)seg->time_ns;
+    uint64_t ns = (uint64_t)seg->time_ns;
 
     memset(out, 0, sizeof(*out));
     out->stream = seg->stream;
-    out->time_lo = (uint32_t)time;
-    out->time_hi = (uint32_t)(time >> 32);
+    out->time_lo = (uint32_t)ns;
+    out->time_hi = (uint32_t)(ns >> 32);
     out->seq = seg->seq;
     out->ack = seg->ack;
     out->len = seg->len;
@@ -260,7 +261,7 @@ static bool make_whole(tcphs_store *store, conn_page *page, uint32_t stream)
 {
     uint32_t i = stream % CONN_PAGE;
     packed_conn *p = (packed_conn *)page->entry[i];
-    whole_conn *w = calloc(1, sizeof(*w));
+    whole_conn *w = g_try_new0(whole_conn, 1);
 
     if (!w)
         return false;
@@ -277,7 +278,7 @@ static bool make_whole(tcphs_store *store, conn_page *page, uint32_t stream)
     }
     if (store->scratch.c.conn.stream == stream)
         store->scratch.valid = false;
-    free(p);
+    g_free(p);
     page->entry[i] = w;
     page->whole[i / 8] |= (uint8_t)(1u << (i % 8));
     store->packed--;
@@ -290,7 +291,7 @@ static void *new_conn(tcphs_store *store, conn_page *page, const tcphs_segment *
     uint32_t i = seg->stream % CONN_PAGE;
 
     if (packed) {
-        packed_conn *p = calloc(1, sizeof(*p));
+        packed_conn *p = g_try_new0(packed_conn, 1);
 
         if (p) {
             p->src = seg->src;
@@ -299,7 +300,7 @@ static void *new_conn(tcphs_store *store, conn_page *page, const tcphs_segment *
         }
         return page->entry[i] = p;
     } else {
-        whole_conn *w = calloc(1, sizeof(*w));
+        whole_conn *w = g_try_new0(whole_conn, 1);
 
         if (w) {
             tcphs_conn_init(&w->conn, seg->stream);
@@ -314,7 +315,7 @@ static void *new_conn(tcphs_store *store, conn_page *page, const tcphs_segment *
 
 tcphs_store *tcphs_store_new(void)
 {
-    return calloc(1, sizeof(tcphs_store));
+    return g_try_new0(tcphs_store, 1);
 }
 
 void tcphs_store_free(tcphs_store *store)
@@ -329,16 +330,16 @@ void tcphs_store_free(tcphs_store *store)
                 whole_conn *w = (whole_conn *)p->entry[i];
 
                 tcphs_conn_free(&w->conn);
-                free(w->text[0]);
-                free(w->text[1]);
+                g_free(w->text[0]);
+                g_free(w->text[1]);
             }
-            free(p->entry[i]);
+            g_free(p->entry[i]);
         }
     }
     free_pages(&store->conn_pages);
     free_pages(&store->frame_pages);
     tcphs_conn_free(&store->scratch.c.conn);
-    free(store);
+    g_free(store);
 }
 
 /* Feed seg to whole connection w: its record goes in the frame's slot (a
@@ -418,8 +419,15 @@ static char *text_of(const tcphs_endpoint *ep, char *buf)
     char text[TCPHS_ENDPOINT_STRLEN];
 
     if (!buf) {
+        size_t size;
+        char *copy;
+
         tcphs_endpoint_format(text, sizeof(text), ep);
-        return strdup(text);
+        size = strlen(text) + 1;
+        copy = g_try_malloc(size);   /* g_strdup() would abort when memory runs out */
+        if (copy)
+            memcpy(copy, text, size);
+        return copy;
     }
     tcphs_endpoint_format(buf, TCPHS_ENDPOINT_STRLEN, ep);
     return buf;
@@ -435,7 +443,7 @@ void tcphs_store_endpoint_texts(tcphs_store *store, const tcphs_conn *conn, cons
         w->text[0] = text_of(&conn->client, scratch ? store->scratch.text[0] : NULL);
         w->text[1] = text_of(&conn->server, scratch ? store->scratch.text[1] : NULL);
     }
-    /* strdup() failed: the text is missing, not wrong */
+    /* no memory for the copy: the text is missing, not wrong */
     *client = w->text[0] ? w->text[0] : "";
     *server = w->text[1] ? w->text[1] : "";
 }

@@ -240,11 +240,13 @@ def line_of(path, pattern, flags=0):
 
 
 def lines_of(path, pattern):
+    """Every line of path that matches pattern, outside comments and string literals, as checkAPIs.pl reads it."""
     try:
         text = open(path, encoding="utf-8", errors="replace").read()
     except OSError:
         return []
-    text = re.sub(r"/\*.*?\*/|//[^\n]*", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+    blank = lambda m: re.sub(r"[^\n]", " ", m.group(0)) if m.group(0)[0] == "/" else '""'
+    text = re.sub(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', blank, text, flags=re.S)
     return [n for n, line in enumerate(text.split("\n"), 1) if re.search(pattern, line)]
 
 
@@ -295,8 +297,9 @@ def check_apis(ws, files, rep, label_of):
                 m = re.search(r"shadow variable\(s\) in .*?: ([\w,]+)\s*$", msg)
                 if m:
                     for var in m.group(1).split(","):
-                        n = line_of(path, r"[\w*]\s+\**\s*\b%s\s*(\[|=|;|,|\))" % re.escape(var))
-                        rep.add(label, n, name, "%s (%s declared here)" % (msg, var))
+                        # checkAPIs.pl's own test: the name after white space, not called
+                        for n in lines_of(path, r"(?:^|\s)%s(?:\s*+[^(\w\s]|\s*$)" % re.escape(var)) or [0]:
+                            rep.add(label, n, name, "%s (%s)" % (msg, var))
                     continue
                 m = re.search(r"non-null (\S+) 'convert'", msg)
                 if m:
