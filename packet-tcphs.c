@@ -555,19 +555,19 @@ typedef void (*expert_message)(char *buf, size_t size, const tcphs_record *rec);
 
 static void message_synack_bad_ack(char *buf, size_t size, const tcphs_record *rec)
 {
-    g_snprintf(buf, (gulong)size, "SYN-ACK acknowledges %u, expected client ISN + 1 = %u",
+    snprintf(buf, size, "SYN-ACK acknowledges %u, expected client ISN + 1 = %u",
                rec->ack, rec->isn_client + 1);
 }
 
 static void message_hs_ack_bad_ack(char *buf, size_t size, const tcphs_record *rec)
 {
-    g_snprintf(buf, (gulong)size, "Handshake ACK acknowledges %u, expected server ISN + 1 = %u",
+    snprintf(buf, size, "Handshake ACK acknowledges %u, expected server ISN + 1 = %u",
                rec->ack, rec->isn_server + 1);
 }
 
 static void message_syn_retransmitted(char *buf, size_t size, const tcphs_record *rec)
 {
-    g_snprintf(buf, (gulong)size, "SYN retransmitted (%u)", rec->retransmission);
+    snprintf(buf, size, "SYN retransmitted (%u)", rec->retransmission);
 }
 
 /* Anomaly bit -> expert info, one row each, in the manner of Suricata's
@@ -858,36 +858,36 @@ void proto_register_tcphs(void)
             "Frames that mark the connection's life", HFILL } },
         { &hf_tcphs_link[TCPHS_LINK_SYN],
           { "SYN in frame", "tcphs.frame.syn", FT_FRAMENUM, BASE_NONE,
-            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
             "The client's first SYN", HFILL } },
         { &hf_tcphs_link[TCPHS_LINK_SYNACK],
           { "SYN-ACK in frame", "tcphs.frame.synack", FT_FRAMENUM, BASE_NONE,
-            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
             "The server's first SYN-ACK", HFILL } },
         { &hf_tcphs_link[TCPHS_LINK_HANDSHAKE_ACK],
           { "Handshake completed in frame", "tcphs.frame.handshake_ack", FT_FRAMENUM, BASE_NONE,
-            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
+            FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
             "The segment after which both endpoints are ESTABLISHED (the handshake ACK; "
             "the second SYN-ACK of a simultaneous open)", HFILL } },
         { &hf_tcphs_link[TCPHS_LINK_FIRST_DATA],
           { "First data in frame", "tcphs.frame.first_data", FT_FRAMENUM, BASE_NONE,
-            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
             "The first segment that carried payload, either side", HFILL } },
         { &hf_tcphs_link[TCPHS_LINK_FIN],
           { "First FIN in frame", "tcphs.frame.fin", FT_FRAMENUM, BASE_NONE,
-            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
             "The first FIN of the connection (the active close)", HFILL } },
         { &hf_tcphs_link[TCPHS_LINK_PEER_FIN],
           { "Peer FIN in frame", "tcphs.frame.peer_fin", FT_FRAMENUM, BASE_NONE,
-            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
             "The other side's first FIN", HFILL } },
         { &hf_tcphs_link[TCPHS_LINK_RST],
           { "RST in frame", "tcphs.frame.rst", FT_FRAMENUM, BASE_NONE,
-            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
             "The first RST of the connection", HFILL } },
         { &hf_tcphs_acked_in,
           { "Acknowledged in", "tcphs.acked_in", FT_FRAMENUM, BASE_NONE,
-            TCPHS_FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
+            FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
             "The first frame of the other side whose ack covers this segment's last sequence number", HFILL } },
         { &hf_tcphs_rtt,
           { "RTT (SampleRTT)", "tcphs.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,

@@ -2,14 +2,16 @@
 # ratios.sh: issue 11's goals in instructions per packet (callgrind), for
 # one Wireshark release.
 #
-#   bench/ratios.sh [--release 4.0|4.4|4.6] [--build DIR] [--capture FILE] [--packets N]
+#   bench/ratios.sh --capture FILE [--release 4.0|4.4|4.6] [--build DIR] [--packets N] [--items K]
 #
 #   --release R   4.0 (default): the machine's tshark, with the plugin of
 #                 --build (default ../build) staged by tools/tshark-with-tcphs;
 #                 4.4, 4.6: that release's own tshark, unpacked by
 #                 tools/build-all-versions.sh --run R in build-versions/
 #                 (runtime/R and build-R, where tcphs and tcphs_probe are built)
-#   --capture F   default /work/benchdata/large.pcap; its first N packets
+#   --capture F   required: the bench capture, which is not in the repository;
+#                 `sudo bash bench/record-large.sh F` records it (about
+#                 214,000 packets of real traffic).  Its first N packets
 #   --packets N   default 5000
 #   --items K     default 48 (see fields probe-K below)
 #
@@ -37,7 +39,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 RELEASE=4.0
 BUILD="$ROOT/build"
-CAPTURE=/work/benchdata/large.pcap
+CAPTURE=
 PACKETS=5000
 ITEMS=48
 while [ $# -gt 0 ]; do
@@ -47,13 +49,14 @@ while [ $# -gt 0 ]; do
         --capture) CAPTURE=$2; shift 2 ;;
         --packets) PACKETS=$2; shift 2 ;;
         --items) ITEMS=$2; shift 2 ;;
-        -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "ratios.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 say() { printf '%s\n' "$*" >&2; }
 die() { say "ratios.sh: $*"; exit 1; }
-[ -f "$CAPTURE" ] || die "no capture $CAPTURE (bench/record-large.sh records one)"
+[ -n "$CAPTURE" ] || die "--capture FILE is required: the bench capture is not in the repository; record one with: sudo bash bench/record-large.sh FILE"
+[ -f "$CAPTURE" ] || die "no capture $CAPTURE: record it with: sudo bash bench/record-large.sh $CAPTURE"
 
 # shellcheck source=bench/callgrind-scratch.sh
 . "$HERE/callgrind-scratch.sh"

@@ -34,9 +34,9 @@ static int proto_ip = -1;
 static int proto_ipv6 = -1;
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
-static int hf_tcp_srcport = -1;      /* the TCP dissector's per-layer keys (Decode As) */
-static int hf_tcp_dstport = -1;
-static int hf_tcp_checksum_status = -1;
+static int tcp_srcport_key = -1;      /* the TCP dissector's per-layer keys (Decode As) */
+static int tcp_dstport_key = -1;
+static int tcp_checksum_status_id = -1;
 
 static gboolean verify_checksums;
 static guint32 cut_headers;
@@ -85,9 +85,9 @@ void tcphs_feed_register(void)
     proto_ipv6 = proto_get_id_by_filter_name("ipv6");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
-    hf_tcp_srcport = field_id("tcp.srcport");
-    hf_tcp_dstport = field_id("tcp.dstport");
-    hf_tcp_checksum_status = field_id("tcp.checksum.status");
+    tcp_srcport_key = field_id("tcp.srcport");
+    tcp_dstport_key = field_id("tcp.dstport");
+    tcp_checksum_status_id = field_id("tcp.checksum.status");
 }
 
 void tcphs_feed_reset(gboolean checksums)
@@ -103,8 +103,8 @@ void tcphs_feed_wanted_fields(GArray *wanted)
      * dissector verify checksums (Edit > Preferences > TCP, or
      * -o tcp.check_checksum:TRUE); asking for it builds a tree for every
      * packet, which only such a run pays. */
-    if (verify_checksums && hf_tcp_checksum_status > 0)
-        g_array_append_val(wanted, hf_tcp_checksum_status);
+    if (verify_checksums && tcp_checksum_status_id > 0)
+        g_array_append_val(wanted, tcp_checksum_status_id);
 }
 
 void tcphs_feed_cut_headers(guint32 *segments, guint32 *snaplen)
@@ -185,15 +185,15 @@ static gboolean find_header(const packet_info *pinfo, guint16 sport, guint16 dpo
 {
     guint8 ports[4] = { (guint8)(sport >> 8), (guint8)sport, (guint8)(dport >> 8), (guint8)dport };
     header_place fallback = { NULL, NULL, 0, -1, FALSE };
-    guint index = 0;
+    guint source_index = 0;
 
-    for (GSList *s = pinfo->data_src; s; s = s->next, index++) {
+    for (GSList *s = pinfo->data_src; s; s = s->next, source_index++) {
         tvbuff_t *tvb = get_data_source_tvb((const struct data_source *)s->data);
         gint captured = tvb ? (gint)tvb_captured_length(tvb) : 0;
-        gint from = index == cur->source ? cur->offset : 0;
+        gint from = source_index == cur->source ? cur->offset : 0;
         const guint8 *bytes, *hit;
 
-        if (index < cur->source || captured < (gint)sizeof(ports) || from >= captured)
+        if (source_index < cur->source || captured < (gint)sizeof(ports) || from >= captured)
             continue;
         bytes = tvb_get_ptr(tvb, 0, captured);
         for (gint at = from; at + (gint)sizeof(ports) <= captured; at = (gint)(hit - bytes) + 1) {
@@ -208,8 +208,8 @@ static gboolean find_header(const packet_info *pinfo, guint16 sport, guint16 dpo
             out->offset = (gint)(hit - bytes);
             memset(&probe, 0, sizeof(probe));
             out->after_ip = tcphs_read_ip_before(bytes, (size_t)out->offset, &probe);
-            if (out->after_ip || (index > 0 && out->offset == 0)) {
-                cur->source = index;
+            if (out->after_ip || (source_index > 0 && out->offset == 0)) {
+                cur->source = source_index;
                 cur->offset = out->offset + 1;
                 return TRUE;
             }
@@ -354,9 +354,9 @@ static void take_checksum_status(proto_tree *tree, const layer_summary *layers, 
     GPtrArray *found;
     field_info *fi;
 
-    if (!verify_checksums || !tree || hf_tcp_checksum_status <= 0)
+    if (!verify_checksums || !tree || tcp_checksum_status_id <= 0)
         return;
-    found = proto_get_finfo_ptr_array(tree, hf_tcp_checksum_status);
+    found = proto_get_finfo_ptr_array(tree, tcp_checksum_status_id);
     if (!found || found->len != layers->tcp_layers || nth >= found->len)
         return;
     fi = (field_info *)g_ptr_array_index(found, nth);
@@ -379,8 +379,8 @@ static gboolean read_layer(packet_info *pinfo, proto_tree *tree, const layer_sum
 {
     guint layer = layers->segment_layer[nth];
     gboolean last_layer = nth + 1 == layers->segments && layers->segments == layers->tcp_layers;
-    guint16 sport = (guint16)GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, hf_tcp_srcport, layer));
-    guint16 dport = (guint16)GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, hf_tcp_dstport, layer));
+    guint16 sport = (guint16)GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, tcp_srcport_key, layer));
+    guint16 dport = (guint16)GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, tcp_dstport_key, layer));
     struct tcp_analysis *tcpd;
     header_place place;
     unsigned hdr_len;

@@ -42,17 +42,6 @@ static inline guint32 tcphs_field_uint(field_info *fi)
  * in the tree, and asking would only cost time. */
 #define TCPHS_WS_FAKES_UNWANTED_PROTOCOLS TCPHS_WS_AT_LEAST(4, 6)
 
-/* The related-packet kind of an FT_FRAMENUM field (the mark the GUI's
- * packet list draws beside the frame it points to) goes in the hf's strings
- * slot.  FRAMENUM_TYPE() and FT_FRAMENUM_NONE .. FT_FRAMENUM_DUP_ACK exist
- * from 3.0 on (4.0 adds RETRANS_PREV/NEXT); older releases have no kinds,
- * and the field is then a plain frame number. */
-#ifdef FRAMENUM_TYPE
-#define TCPHS_FRAMENUM_TYPE(kind) FRAMENUM_TYPE(kind)
-#else
-#define TCPHS_FRAMENUM_TYPE(kind) NULL
-#endif
-
 /* Another protocol's boolean preference, e.g. ("tcp", "check_checksum").
  * prefs_find_preference() and pref_t are in epan/prefs-int.h, which
  * Wireshark does not promise to keep stable, so only this shim includes it;

@@ -5,8 +5,9 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 /* First sizes of the slot table and of an in-flight queue.  Small: most
  * connections of a SYN flood or a port scan write one slot (the SYN's,
@@ -139,7 +140,7 @@ static tcphs_xfer *slot_for_writing(tcphs_transfer *t, uint32_t slot)
             capacity += capacity / 2;
         if (capacity < slot)
             capacity = slot;
-        slots = realloc(t->slots, (size_t)capacity * sizeof(*slots));
+        slots = g_try_renew(tcphs_xfer, t->slots, capacity);
         if (!slots)
             return NULL;
         t->slots = slots;
@@ -168,7 +169,7 @@ static void enqueue(tcphs_flow *flow, const tcphs_inflight *entry)
         if (capacity > TCPHS_INFLIGHT_MAX)
             capacity = TCPHS_INFLIGHT_MAX;
         if (capacity == flow->capacity ||
-            (queue = realloc(flow->queue, (size_t)capacity * sizeof(*queue))) == NULL) {
+            (queue = g_try_renew(tcphs_inflight, flow->queue, capacity)) == NULL) {
             if (flow->queued == 0)
                 return;
             /* Full: forget the oldest, which then never gets an answer. */
@@ -186,7 +187,7 @@ static void enqueue(tcphs_flow *flow, const tcphs_inflight *entry)
 static void release_queue_if_empty(tcphs_flow *flow)
 {
     if (flow->queued == 0 && flow->queue) {
-        free(flow->queue);
+        g_free(flow->queue);
         flow->queue = NULL;
         flow->capacity = 0;
     }
@@ -360,11 +361,11 @@ bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *byte
 void tcphs_transfer_free(tcphs_transfer *t)
 {
     for (int i = 0; i < 2; i++) {
-        free(t->flow[i].queue);
+        g_free(t->flow[i].queue);
         t->flow[i].queue = NULL;
         t->flow[i].queued = t->flow[i].capacity = 0;
     }
-    free(t->slots);
+    g_free(t->slots);
     t->slots = NULL;
     t->slot_count = t->slot_capacity = t->slot_cleared = 0;
 }

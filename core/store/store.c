@@ -1,8 +1,9 @@
 /* store.c: the connections and records of one capture file (store.h). */
 #include "core/store/store.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 /* A connection stays packed for this many segments: a SYN and its SYN-ACK
  * or RST, the whole of a half-open connection. */
@@ -97,7 +98,7 @@ static bool with_page_slot(page_directory *dir, uint32_t page)
         grown *= 2;
     if (grown <= page)
         return false;
-    bigger = realloc(dir->pages, (size_t)grown * sizeof(*bigger));
+    bigger = g_try_renew(void *, dir->pages, grown);
     if (!bigger)
         return false;
     memset(bigger + dir->count, 0, (size_t)(grown - dir->count) * sizeof(*bigger));
@@ -113,7 +114,7 @@ static void *page_in(page_directory *dir, uint32_t page, size_t size, bool creat
     if (page >= dir->count || !dir->pages[page]) {
         if (!create || !with_page_slot(dir, page))
             return NULL;
-        dir->pages[page] = calloc(1, size);
+        dir->pages[page] = g_try_malloc0(size);
     }
     return dir->pages[page];
 }
@@ -121,8 +122,8 @@ static void *page_in(page_directory *dir, uint32_t page, size_t size, bool creat
 static void free_pages(page_directory *dir)
 {
     for (uint32_t page = 0; page < dir->count; page++)
-        free(dir->pages[page]);
-    free(dir->pages);
+        g_free(dir->pages[page]);
+    g_free(dir->pages);
 }
 
 static frame_page *frame_page_of(tcphs_store *store, uint32_t frame, bool create)
@@ -150,12 +151,12 @@ static bool same_pair(const packed_conn *p, const tcphs_segment *seg)
 
 static void pack(packed_segment *out, const tcphs_segment *seg, const packed_conn *p)
 {
-    uint64_t time = (uint64_t)seg->time_ns;
+    uint64_t ns = (uint64_t)seg->time_ns;
 
     memset(out, 0, sizeof(*out));
     out->stream = seg->stream;
-    out->time_lo = (uint32_t)time;
-    out->time_hi = (uint32_t)(time >> 32);
+    out->time_lo = (uint32_t)ns;
+    out->time_hi = (uint32_t)(ns >> 32);
     out->seq = seg->seq;
     out->ack = seg->ack;
     out->len = seg->len;
@@ -255,7 +256,7 @@ static bool make_whole(tcphs_store *store, conn_page *page, uint32_t stream)
 {
     uint32_t i = stream % CONN_PAGE;
     packed_conn *p = (packed_conn *)page->entry[i];
-    whole_conn *w = calloc(1, sizeof(*w));
+    whole_conn *w = g_try_new0(whole_conn, 1);
 
     if (!w)
         return false;
@@ -272,7 +273,7 @@ static bool make_whole(tcphs_store *store, conn_page *page, uint32_t stream)
     }
     if (store->scratch.c.conn.stream == stream)
         store->scratch.valid = false;
-    free(p);
+    g_free(p);
     page->entry[i] = w;
     page->whole[i / 8] |= (uint8_t)(1u << (i % 8));
     store->packed--;
@@ -285,7 +286,7 @@ static void *new_conn(tcphs_store *store, conn_page *page, const tcphs_segment *
     uint32_t i = seg->stream % CONN_PAGE;
 
     if (packed) {
-        packed_conn *p = calloc(1, sizeof(*p));
+        packed_conn *p = g_try_new0(packed_conn, 1);
 
         if (p) {
             p->src = seg->src;
@@ -294,7 +295,7 @@ static void *new_conn(tcphs_store *store, conn_page *page, const tcphs_segment *
         }
         return page->entry[i] = p;
     } else {
-        whole_conn *w = calloc(1, sizeof(*w));
+        whole_conn *w = g_try_new0(whole_conn, 1);
 
         if (w) {
             tcphs_conn_init(&w->conn, seg->stream);
@@ -309,7 +310,7 @@ static void *new_conn(tcphs_store *store, conn_page *page, const tcphs_segment *
 
 tcphs_store *tcphs_store_new(void)
 {
-    return calloc(1, sizeof(tcphs_store));
+    return g_try_new0(tcphs_store, 1);
 }
 
 void tcphs_store_free(tcphs_store *store)
@@ -325,13 +326,13 @@ void tcphs_store_free(tcphs_store *store)
 
                 tcphs_conn_free(&w->conn);
             }
-            free(p->entry[i]);
+            g_free(p->entry[i]);
         }
     }
     free_pages(&store->conn_pages);
     free_pages(&store->frame_pages);
     tcphs_conn_free(&store->scratch.c.conn);
-    free(store);
+    g_free(store);
 }
 
 /* Feed seg to whole connection w: its record goes in the frame's slot (a

@@ -6,14 +6,14 @@
 
 /* Look a word up in a table indexed by the enum; anything out of range is a
  * bug in the caller, shown as "?" rather than read past the table. */
-static const char *word_at(const char *const *table, size_t count, int index)
+static const char *word_at(const char *const *table, size_t count, int at)
 {
-    if (index < 0 || (size_t)index >= count || table[index] == NULL)
+    if (at < 0 || (size_t)at >= count || table[at] == NULL)
         return "?";
-    return table[index];
+    return table[at];
 }
 
-#define WORD_AT(table, index) word_at(table, sizeof(table) / sizeof(table[0]), (int)(index))
+#define WORD_AT(table, at) word_at(table, sizeof(table) / sizeof(table[0]), (int)(at))
 
 static const char *const phase_words[TCPHS_PHASE_COUNT] = {
     [TCPHS_PHASE_NONE]      = "none",

@@ -356,15 +356,15 @@ static const char *const handshake_step_names[] = { "1 SYN", "2 SYN-ACK", "3 ACK
 static void write_handshake_row(FILE *out, const tcphs_report_stream *rs, int step, const tcphs_report_row *row)
 {
     const tcphs_record *rec = row->rec;
-    char flags[TCPHS_FLAGS_STRLEN], time[CELL_MAX], options[CELL_MAX];
+    char flags[TCPHS_FLAGS_STRLEN], seconds[CELL_MAX], options[CELL_MAX];
 
     tcphs_flags_format(flags, sizeof(flags), rec->flags);
-    tcphs_format_seconds(time, sizeof(time), row->rel_ns);
+    tcphs_format_seconds(seconds, sizeof(seconds), row->rel_ns);
     if (step < 2)
         format_offer(options, sizeof(options), &rs->conn->offer[rec->from]);
     else
         snprintf(options, sizeof(options), "-");
-    fprintf(out, "| %s | %" PRIu32 " | %s | %s | %s |", handshake_step_names[step], row->frame, time,
+    fprintf(out, "| %s | %" PRIu32 " | %s | %s | %s |", handshake_step_names[step], row->frame, seconds,
             tcphs_direction_name((tcphs_side)rec->from), flags);
     write_seq_ack_cells(out, rec);
     fprintf(out, " ");
@@ -488,13 +488,13 @@ static void write_data_transfer(FILE *out, const tcphs_report_stream *rs)
 {
     const tcphs_side_state *c = &rs->conn->side[TCPHS_SIDE_CLIENT];
     const tcphs_side_state *s = &rs->conn->side[TCPHS_SIDE_SERVER];
-    char time[CELL_MAX];
+    char seconds[CELL_MAX];
 
     fprintf(out, "### Data transfer\n\n");
     if (rs->first_data.frame) {
-        tcphs_format_seconds(time, sizeof(time), rs->first_data.rel_ns);
+        tcphs_format_seconds(seconds, sizeof(seconds), rs->first_data.rel_ns);
         fprintf(out, "Data transfer starts at frame %" PRIu32 " (%s s), sent by the %s.\n\n", rs->first_data.frame,
-                time, tcphs_side_name(rs->first_data.rec->from));
+                seconds, tcphs_side_name(rs->first_data.rec->from));
     } else {
         fprintf(out, "No segment carried data.\n\n");
     }
@@ -516,7 +516,7 @@ static void write_teardown(FILE *out, const tcphs_report_stream *rs)
     const tcphs_conn *conn = rs->conn;
     tcphs_close_initiator by = tcphs_conn_close_initiator(conn);
     tcphs_close_kind kind = tcphs_conn_close_kind(conn);
-    char flags[TCPHS_FLAGS_STRLEN], time[CELL_MAX];
+    char flags[TCPHS_FLAGS_STRLEN], seconds[CELL_MAX];
 
     fprintf(out, "### Teardown\n\n");
     if (by == TCPHS_CLOSE_BY_NONE) {
@@ -538,8 +538,8 @@ static void write_teardown(FILE *out, const tcphs_report_stream *rs)
         const tcphs_record *rec = row->rec;
 
         tcphs_flags_format(flags, sizeof(flags), rec->flags);
-        tcphs_format_seconds(time, sizeof(time), row->rel_ns);
-        fprintf(out, "| %" PRIu32 " | %s | %s | %s | %s |", row->frame, time,
+        tcphs_format_seconds(seconds, sizeof(seconds), row->rel_ns);
+        fprintf(out, "| %" PRIu32 " | %s | %s | %s | %s |", row->frame, seconds,
                 tcphs_direction_name((tcphs_side)rec->from), flags,
                 tcphs_event_name(rec->event));
         write_seq_ack_cells(out, rec);
@@ -555,7 +555,7 @@ static void write_teardown(FILE *out, const tcphs_report_stream *rs)
 void tcphs_write_report(FILE *out, const tcphs_report_stream *rs)
 {
     const tcphs_conn *conn = rs->conn;
-    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], time[CELL_MAX];
+    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], seconds[CELL_MAX];
 
     tcphs_endpoint_format(client, sizeof(client), &conn->client);
     tcphs_endpoint_format(server, sizeof(server), &conn->server);
@@ -566,15 +566,15 @@ void tcphs_write_report(FILE *out, const tcphs_report_stream *rs)
     write_data_transfer(out, rs);
     tcphs_write_lab_transfer(out, &rs->lab);
     write_teardown(out, rs);
-    tcphs_format_seconds(time, sizeof(time), conn->last_ns - conn->first_ns);
+    tcphs_format_seconds(seconds, sizeof(seconds), conn->last_ns - conn->first_ns);
     fprintf(out, "### Duration\n\n%s s from frame %" PRIu32 " to frame %" PRIu32 ": %" PRIu32 " segments, %" PRIu64
-                 " payload bytes.\n\n", time, rs->first_frame, rs->last_frame,
+                 " payload bytes.\n\n", seconds, rs->first_frame, rs->last_frame,
             conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes + conn->side[1].bytes);
 }
 
 void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *streams, size_t count)
 {
-    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], time[CELL_MAX];
+    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], seconds[CELL_MAX];
 
     fprintf(out, "| Stream | Client | Server | Handshake | Segments | Bytes client → server | "
                  "Bytes server → client | Duration (s) | Closed by |\n");
@@ -584,10 +584,10 @@ void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *str
 
         tcphs_endpoint_format(client, sizeof(client), &conn->client);
         tcphs_endpoint_format(server, sizeof(server), &conn->server);
-        tcphs_format_seconds(time, sizeof(time), conn->last_ns - conn->first_ns);
+        tcphs_format_seconds(seconds, sizeof(seconds), conn->last_ns - conn->first_ns);
         fprintf(out, "| %" PRIu32 " | %s | %s | %s | %" PRIu32 " | %" PRIu64 " | %" PRIu64 " | %s | %s |\n",
                 conn->stream, client, server, tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)),
-                conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes, time,
+                conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes, seconds,
                 tcphs_close_initiator_name(tcphs_conn_close_initiator(conn)));
     }
     fprintf(out, "\n");
