@@ -4,8 +4,8 @@
 Every ```console block of README.md is a session: a line `$ COMMAND` (with
 `\\` continuation lines) followed by the output the README shows, up to the
 next `$` line.  Each command runs with bash in a scratch folder that has the
-repository's captures/ and tools/ (so files a command writes, like
-transfers.pcap, stay out of the clone), in README order, and its output must
+repository's captures/ and tools/ (so a file a command writes stays out of
+the clone; the README's commands write none), in README order, and its output must
 equal the README's, line by line; a line `...` in the README stands for any
 number of lines.  The plugin comes from $TCPHS_BUILD (tools/tshark-with-tcphs).
 
