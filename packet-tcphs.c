@@ -602,6 +602,8 @@ static void add_experts(packet_info *pinfo, proto_item *ti, proto_item *connecti
 {
     char message[EXPERT_MESSAGE_MAX];
 
+    if (rec->anomalies == 0 && rec->event != TCPHS_EVENT_SYN)
+        return;     /* the common segment: nothing to say */
     /* An unanswered SYN is a verdict on the whole capture: say so only once
      * it has all been read, or one-pass tshark would flag every SYN. */
     if (rec->event == TCPHS_EVENT_SYN && PINFO_FD_VISITED(pinfo) &&
@@ -660,7 +662,7 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
 static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const tcphs_record *rec;
-    gboolean shown;
+    gboolean shown, listened;
     guint layer;
 
     /* The connection logic runs once per frame, in capture order; later
@@ -671,12 +673,14 @@ static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
      * looks at tcphs (a tree that is not shown, with no tcphs field in a
      * filter, column or -e). */
     shown = tree && proto_field_is_referenced(tree, proto_tcphs);
+    listened = have_tap_listener(tcphs_tap);
     for (layer = 0; (rec = stored_record(pinfo, layer)) != NULL; layer++) {
         if (shown)
             show_record(tree, tvb, pinfo, rec);
         else
             add_experts(pinfo, NULL, NULL, rec);
-        tap_queue_packet(tcphs_tap, pinfo, rec);
+        if (listened)
+            tap_queue_packet(tcphs_tap, pinfo, rec);
     }
     return layer ? tvb_captured_length(tvb) : 0;
 }

@@ -23,7 +23,9 @@
 #include <epan/packet.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
+#include <wsutil/pint.h>
 
 #include "plugin/feed.h"
 #include "plugin/ws-compat.h"
@@ -41,6 +43,17 @@ static int tcp_checksum_status_id = -1;
 static gboolean verify_checksums;
 static guint32 cut_headers;
 static guint32 cut_headers_snaplen;
+
+/* Wireshark's tcp tap, read in place while the frame is dissected
+ * (fetch_tapped_data()), where a run taps at all. */
+static int tcp_tap_id = -1;
+static guint8 tcp_tap_listener;  /* its address names the listener */
+
+/* The TCP conversation of each tcp.stream met so far, by stream number:
+ * found once per stream, where a lookup per segment would cost more than
+ * all of tcphs's analysis of it. */
+static struct tcp_analysis **conversation_of_stream;
+static guint32 conversation_slots;
 
 /* The analysis marks of Wireshark's TCP sequence analysis (packet-tcp.c,
  * TCP_A_*: the same bits in 4.0, 4.4 and 4.6), in its per-frame table. */
@@ -88,10 +101,28 @@ void tcphs_feed_register(void)
     tcp_srcport_key = field_id("tcp.srcport");
     tcp_dstport_key = field_id("tcp.dstport");
     tcp_checksum_status_id = field_id("tcp.checksum.status");
+    /* A listener on the tcp tap, so that every release keeps the tap's
+     * struct tcpheader of each TCP layer for the frame being dissected.  It
+     * helps a dissector and does no work of its own, so tshark -r a -w b
+     * still dissects nothing. */
+    tcp_tap_id = find_tap_id("tcp");
+    if (tcp_tap_id >= 0) {
+        GString *error = register_tap_listener("tcp", &tcp_tap_listener, NULL, TL_IS_DISSECTOR_HELPER,
+                                               NULL, NULL, NULL, NULL);
+
+        if (error) {
+            ws_warning("tcphs: cannot listen to the tcp tap: %s", error->str);
+            g_string_free(error, TRUE);
+            tcp_tap_id = -1;
+        }
+    }
 }
 
 void tcphs_feed_reset(gboolean checksums)
 {
+    g_free(conversation_of_stream);
+    conversation_of_stream = NULL;
+    conversation_slots = 0;
     verify_checksums = checksums;
     cut_headers = 0;
     cut_headers_snaplen = 0;
@@ -288,8 +319,7 @@ static void take_addresses(const packet_info *pinfo, const layer_summary *layers
         seg->have |= TCPHS_HAVE_ADDRESSES;
         return;
     }
-    if (place->after_ip)
-        tcphs_read_ip_before(place->bytes, (size_t)place->offset, seg);
+    tcphs_read_ip_before(place->bytes, (size_t)place->offset, seg);
 }
 
 static void to_ws_address(const tcphs_address *from, address *to)
@@ -319,27 +349,16 @@ static struct tcp_analysis *conversation_of(const packet_info *pinfo, const laye
     return conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
 }
 
-/* The marks Wireshark's sequence analysis gave this segment, from the
- * conversation's table keyed by frame, raw seq and raw ack (what the TCP
- * dissector itself reads them back with); none when the analysis is off. */
-static void take_analysis_marks(const packet_info *pinfo, const struct tcp_analysis *tcpd, tcphs_segment *seg)
+/* The marks Wireshark's sequence analysis gave this segment.  The TCP
+ * dissector clears the conversation's `ta` for each frame it reads and
+ * leaves there the frame's entry of its per-frame table (keyed by frame,
+ * raw seq and raw ack), or NULL when the frame has none: what it shows
+ * itself.  None when the analysis is off. */
+static void take_analysis_marks(const struct tcp_analysis *tcpd, tcphs_segment *seg)
 {
-    guint32 frame = pinfo->num, seq = seg->seq, ack = seg->ack;
-    wmem_tree_key_t key[4];
-    const struct tcp_acked *ta;
+    const struct tcp_acked *ta = tcpd->ta;
 
-    if (!tcpd->acked_table)
-        return;
-    key[0].length = 1;
-    key[0].key = &frame;
-    key[1].length = 1;
-    key[1].key = &seq;
-    key[2].length = 1;
-    key[2].key = &ack;
-    key[3].length = 0;
-    key[3].key = NULL;
-    ta = (const struct tcp_acked *)wmem_tree_lookup32_array(tcpd->acked_table, key);
-    if (!ta)
+    if (!ta || !ta->flags)
         return;
     for (size_t i = 0; i < G_N_ELEMENTS(analysis_marks); i++) {
         if (ta->flags & analysis_marks[i].mark)
@@ -372,7 +391,83 @@ static gboolean payload_truncated(const packet_info *pinfo, const tcphs_segment 
     return seg->len > 0 && pinfo->fd->cap_len < pinfo->fd->pkt_len;
 }
 
-/* The facts of TCP layer number `layer`; FALSE when there is nothing to
+/* ---- the conversation of each stream ---------------------------------------- */
+
+static struct tcp_analysis *known_conversation(guint32 stream)
+{
+    return stream < conversation_slots ? conversation_of_stream[stream] : NULL;
+}
+
+static void remember_conversation(struct tcp_analysis *tcpd)
+{
+    guint32 slots = conversation_slots ? conversation_slots : 1024;
+
+    if (tcpd->stream >= G_MAXUINT32 / 2)
+        return;
+    while (slots <= tcpd->stream)
+        slots *= 2;
+    if (slots != conversation_slots) {
+        conversation_of_stream = g_renew(struct tcp_analysis *, conversation_of_stream, slots);
+        memset(conversation_of_stream + conversation_slots, 0,
+               (slots - conversation_slots) * sizeof(*conversation_of_stream));
+        conversation_slots = slots;
+    }
+    conversation_of_stream[tcpd->stream] = tcpd;
+}
+
+/* ---- a layer's facts --------------------------------------------------------- */
+
+/* The header at `place` into *seg; FALSE when there is nothing to analyse. */
+static gboolean read_header_at(const header_place *place, tcphs_segment *seg, unsigned *hdr_len)
+{
+    gint avail = place->captured - place->offset;
+
+    if (avail > TCPHS_TCP_MAX_HEADER)
+        avail = TCPHS_TCP_MAX_HEADER;
+    switch (tcphs_read_tcp_header(place->bytes + place->offset, (size_t)avail, seg, hdr_len)) {
+    case TCPHS_HDR_TOO_SHORT:
+        /* No ports, sequence numbers or flags: no verdict. */
+        note_cut_header(place);
+        return FALSE;
+    case TCPHS_HDR_BAD_OFFSET:
+    case TCPHS_HDR_OPTIONS_CUT:
+        /* Wireshark stopped in the options.  A SYN or SYN-ACK is judged
+         * without them (tcphs tells its own retransmissions by the ISN),
+         * its options unknown; any other segment would be judged on a
+         * header Wireshark itself gave up on, so it gets no verdict. */
+        return (seg->flags & TCPHS_SYN) != 0;
+    case TCPHS_HDR_COMPLETE:
+        break;
+    }
+    return TRUE;
+}
+
+static void start_segment(const packet_info *pinfo, tcphs_segment *seg)
+{
+    memset(seg, 0, sizeof(*seg));
+    seg->frame = pinfo->num;
+    seg->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+}
+
+/* What every source ends with: the conversation's marks, the checksum
+ * status, and whether the snaplen cut the payload. */
+static void finish_segment(packet_info *pinfo, proto_tree *tree, const layer_summary *layers, guint nth,
+                           const struct tcp_analysis *tcpd, tcphs_segment *seg)
+{
+    if (tcpd) {
+        seg->stream = tcpd->stream;
+        seg->have |= TCPHS_HAVE_STREAM;
+        take_analysis_marks(tcpd, seg);
+    }
+    /* The layers before any ICMP come first among the frame's TCP layers:
+     * this one is the nth of them all. */
+    take_checksum_status(tree, layers, nth, seg);
+    if (payload_truncated(pinfo, seg))
+        seg->have |= TCPHS_PAYLOAD_TRUNCATED;
+}
+
+/* The facts of TCP layer `nth` from the bytes and the conversation: the
+ * source that every read of a capture has.  FALSE when there is nothing to
  * analyse. */
 static gboolean read_layer(packet_info *pinfo, proto_tree *tree, const layer_summary *layers, guint nth,
                            search_cursor *cur, tcphs_segment *seg)
@@ -384,48 +479,101 @@ static gboolean read_layer(packet_info *pinfo, proto_tree *tree, const layer_sum
     struct tcp_analysis *tcpd;
     header_place place;
     unsigned hdr_len;
-    gint avail;
 
-    memset(seg, 0, sizeof(*seg));
-    seg->frame = pinfo->num;
-    seg->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
-    if (!find_header(pinfo, sport, dport, last_layer, cur, &place))
+    start_segment(pinfo, seg);
+    if (!find_header(pinfo, sport, dport, last_layer, cur, &place) || !read_header_at(&place, seg, &hdr_len))
         return FALSE;
-    avail = place.captured - place.offset;
-    if (avail > TCPHS_TCP_MAX_HEADER)
-        avail = TCPHS_TCP_MAX_HEADER;
-    switch (tcphs_read_tcp_header(place.bytes + place.offset, (size_t)avail, seg, &hdr_len)) {
-    case TCPHS_HDR_TOO_SHORT:
-        /* No ports, sequence numbers or flags: no verdict. */
-        note_cut_header(&place);
-        return FALSE;
-    case TCPHS_HDR_BAD_OFFSET:
-    case TCPHS_HDR_OPTIONS_CUT:
-        /* Wireshark stopped in the options.  A SYN or SYN-ACK is judged
-         * without them (tcphs tells its own retransmissions by the ISN),
-         * its options unknown; any other segment would be judged on a
-         * header Wireshark itself gave up on, so it gets no verdict. */
-        if (!(seg->flags & TCPHS_SYN))
-            return FALSE;
-        break;
-    case TCPHS_HDR_COMPLETE:
-        break;
-    }
     if (hdr_len >= TCPHS_TCP_MIN_HEADER && segment_length(&place, hdr_len, &seg->len))
         seg->have |= TCPHS_HAVE_LEN;
     take_addresses(pinfo, layers, &place, seg);
     tcpd = conversation_of(pinfo, layers, last_layer, seg);
-    if (tcpd) {
-        seg->stream = tcpd->stream;
-        seg->have |= TCPHS_HAVE_STREAM;
-        take_analysis_marks(pinfo, tcpd, seg);
-    }
-    /* The layers before any ICMP come first among the frame's TCP layers:
-     * this one is the nth of them all. */
-    take_checksum_status(tree, layers, nth, seg);
-    if (payload_truncated(pinfo, seg))
-        seg->have |= TCPHS_PAYLOAD_TRUNCATED;
+    if (tcpd)
+        remember_conversation(tcpd);
+    finish_segment(pinfo, tree, layers, nth, tcpd, seg);
     return TRUE;
+}
+
+/* The header of the frame's only TCP layer where the tcp tap's struct
+ * tcpheader says it is: its ports, raw seq and raw ack, found in the
+ * frame's data sources. */
+static gboolean find_tapped_header(const packet_info *pinfo, const struct tcpheader *th, header_place *out)
+{
+    /* Where the last frame's header was: the same link and IP header
+     * lengths put most frames' headers at the same offset. */
+    static gint last_offset;
+    guint8 key[12];
+
+    phton16(key, (guint16)th->th_sport);
+    phton16(key + 2, (guint16)th->th_dport);
+    phton32(key + 4, (guint32)th->th_rawseq);
+    phton32(key + 8, (guint32)th->th_rawack);
+    for (GSList *s = pinfo->data_src; s; s = s->next) {
+        tvbuff_t *tvb = get_data_source_tvb((const struct data_source *)s->data);
+        gint captured = tvb ? (gint)tvb_captured_length(tvb) : 0;
+        const guint8 *bytes, *hit;
+
+        if (captured < (gint)sizeof(key))
+            continue;
+        bytes = tvb_get_ptr(tvb, 0, captured);
+        if (last_offset + (gint)sizeof(key) <= captured && memcmp(bytes + last_offset, key, sizeof(key)) == 0)
+            hit = bytes + last_offset;
+        else
+            hit = (const guint8 *)memmem(bytes, (size_t)captured, key, sizeof(key));
+        if (hit) {
+            last_offset = (gint)(hit - bytes);
+            out->tvb = tvb;
+            out->bytes = bytes;
+            out->captured = captured;
+            out->offset = (gint)(hit - bytes);
+            out->after_ip = FALSE;      /* not looked for: the tap gives the length */
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* How the frame's only TCP layer was read from the tcp tap. */
+typedef enum {
+    TAPPED_NONE,         /* no tap data: read it from the bytes and the conversation */
+    TAPPED_NOTHING,      /* read: nothing to analyse */
+    TAPPED_SEGMENT       /* read: *seg holds its facts */
+} tapped_read;
+
+/* The frame's only TCP layer, where the run taps (one-pass tshark, the
+ * GUI's first read): the tap's header gives tcp.stream, tcp.len, the ports
+ * and raw numbers that find the header in the bytes, and the stream's
+ * conversation is looked up once per stream.  The same facts as
+ * read_layer(), which tshark -2's first pass and sharkd use: every test
+ * case compares the two. */
+static tapped_read read_tapped_layer(packet_info *pinfo, proto_tree *tree, const layer_summary *layers,
+                                     tcphs_segment *seg)
+{
+    const struct tcpheader *th;
+    struct tcp_analysis *tcpd;
+    header_place place;
+    unsigned hdr_len;
+
+    if (tcp_tap_id < 0 || layers->tcp_layers != 1 || layers->segments != 1 || !network_addresses_are_tcps(layers))
+        return TAPPED_NONE;
+    th = (const struct tcpheader *)fetch_tapped_data(tcp_tap_id, 0);
+    if (!th || fetch_tapped_data(tcp_tap_id, 1) || !find_tapped_header(pinfo, th, &place))
+        return TAPPED_NONE;
+    start_segment(pinfo, seg);
+    if (!read_header_at(&place, seg, &hdr_len))
+        return TAPPED_NOTHING;
+    if (th->th_have_seglen) {
+        seg->len = th->th_seglen;
+        seg->have |= TCPHS_HAVE_LEN;
+    }
+    take_addresses(pinfo, layers, &place, seg);
+    tcpd = known_conversation(th->th_stream);
+    if (!tcpd) {
+        tcpd = conversation_of(pinfo, layers, TRUE, seg);
+        if (tcpd)
+            remember_conversation(tcpd);
+    }
+    finish_segment(pinfo, tree, layers, 0, tcpd, seg);
+    return TAPPED_SEGMENT;
 }
 
 guint tcphs_feed_frame(packet_info *pinfo, proto_tree *tree, tcphs_segment *segs)
@@ -434,6 +582,14 @@ guint tcphs_feed_frame(packet_info *pinfo, proto_tree *tree, tcphs_segment *segs
     search_cursor cur = { 0, 0 };
     guint count = 0;
 
+    switch (read_tapped_layer(pinfo, tree, &layers, &segs[0])) {
+    case TAPPED_SEGMENT:
+        return 1;
+    case TAPPED_NOTHING:
+        return 0;
+    case TAPPED_NONE:
+        break;
+    }
     for (guint nth = 0; nth < layers.segments; nth++) {
         if (read_layer(pinfo, tree, &layers, nth, &cur, &segs[count]))
             count++;
