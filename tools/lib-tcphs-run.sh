@@ -96,8 +96,12 @@ tcphs_user_profiles() {
 tcphs_stage_home() {
     local home=$1 profiles mine entry name
     profiles="$home/.config/wireshark/profiles"
-    mkdir -p "$profiles/tcphs" "$home/run"
-    cp "$TCPHS_PROFILE_SRC"/* "$profiles/tcphs/"
+    mkdir -p "$profiles" "$home/run"
+    # (A copy of tools/ alone, as tests make, has no profile to stage.)
+    if [ -d "$TCPHS_PROFILE_SRC" ]; then
+        mkdir -p "$profiles/tcphs"
+        cp "$TCPHS_PROFILE_SRC"/* "$profiles/tcphs/"
+    fi
     mine=$(tcphs_user_profiles)
     if [ -n "$mine" ]; then
         for entry in "$mine"/*; do
