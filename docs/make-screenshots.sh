@@ -28,8 +28,9 @@
 #                             in 87, no RTT sample, and the note that says
 #                             why (Karn's rule)
 #   wireshark-note-column.png transfer.pcap in a window 1600x1000 as the
-#                             profile lays it out: the Note column read
-#                             whole, the details pane the full width
+#                             profile lays it out: the Note column readable
+#                             (about 110 characters), the details pane the
+#                             full width
 #   wireshark-statistics.png  Statistics > TCP Handshake Analysis on 28
 #                             captures merged into one (29 connections; the
 #                             script says how many it merged), Segments closed
@@ -61,7 +62,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --out) out=$2; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,43p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "make-screenshots: unknown option $1" >&2; exit 2 ;;
         *) build=$1; shift ;;
     esac

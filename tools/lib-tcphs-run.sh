@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # TCPHS_* are read by the scripts that source this file
 # lib-tcphs-run.sh: the staging that tools/tshark-with-tcphs,
 # tools/wireshark-with-tcphs and docs/make-screenshots.sh share (sourced by
 # bash, not run).  Wireshark loads plugins from
