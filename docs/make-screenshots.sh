@@ -13,7 +13,7 @@
 #   wireshark-handshake.png   client-close.pcap, the SYN-ACK selected; the
 #                             Handshake Analysis tree open (state changes,
 #                             note, RTT) with the Connection subtree's
-#                             Handshake, Options and Links groups open
+#                             Handshake and Options groups open
 #   wireshark-teardown.png    client-close.pcap, the peer's FIN selected:
 #                             both state changes, the Close and Links groups,
 #                             the related-packet marks in the packet list
@@ -27,15 +27,23 @@
 #                             in Wireshark's Bad TCP colours: Acknowledged
 #                             in 87, no RTT sample, and the note that says
 #                             why (Karn's rule)
+#   wireshark-note-column.png transfer.pcap in a window 1600x1000 as the
+#                             profile lays it out: the Note column readable
+#                             (about 110 characters), the details pane the
+#                             full width
 #   wireshark-statistics.png  Statistics > TCP Handshake Analysis on 28
 #                             captures merged into one (29 connections; the
 #                             script says how many it merged), Segments closed
 #
 # It installs nothing: it checks for the programs it drives and names the
 # Debian packages that provide them.  Each screenshot gets a fresh private
-# HOME (the lab profile, window size, pane and column sizes) and a fresh
-# Wireshark process; as root, Wireshark runs as the unprivileged user nobody, because
-# Wireshark ignores WIRESHARK_PLUGIN_DIR for root.  A small window manager
+# HOME and a fresh Wireshark process.  The plugin folder and the HOME with
+# the lab profile are staged by tools/lib-tcphs-run.sh, as for
+# tools/wireshark-with-tcphs: the pictures show the profile AS SHIPPED (its
+# panes, columns and widths); the script only sets the window's size and
+# turns off the update check and the unsaved-file question.  As root,
+# Wireshark runs as the unprivileged user nobody, because Wireshark ignores
+# WIRESHARK_PLUGIN_DIR for root.  A small window manager
 # (openbox) runs on the virtual display so that windows have title bars and
 # keyboard focus works as on a desktop.  --keep leaves the scratch folder
 # (profiles, staged plugins, captures, logs) for inspection.
@@ -43,6 +51,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
+# shellcheck source=tools/lib-tcphs-run.sh
+. "$top/tools/lib-tcphs-run.sh"
+TCPHS_ME=make-screenshots
 build="$top/build"
 out="$here"
 keep=0
@@ -51,7 +62,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --out) out=$2; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "make-screenshots: unknown option $1" >&2; exit 2 ;;
         *) build=$1; shift ;;
     esac
@@ -89,13 +100,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 2
 fi
 
-plugin=$(ls "$build"/plugins/*/epan/tcphs.so 2>/dev/null | head -n 1 || true)
-[ -n "$plugin" ] || die "no tcphs.so under $build/plugins (build it first: cmake --build $build)"
-release=$(basename "$(dirname "$(dirname "$plugin")")")    # e.g. 4.0
-system_dir=$(pkg-config --variable=plugindir wireshark 2>/dev/null || true)
-if [ -z "$system_dir" ] || [ ! -d "$system_dir" ]; then
-    system_dir=$(ls -d /usr/lib/*/wireshark/plugins/"$release" 2>/dev/null | head -n 1 || true)
-fi
+tcphs_find_plugin "$build" || exit 1
 captures="$top/captures"
 [ -f "$captures/client-close.pcap" ] || die "no captures in $captures"
 mkdir -p "$out"
@@ -120,23 +125,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Wireshark reads plugins from $WIRESHARK_PLUGIN_DIR/<release>/epan, which
-# replaces the system folder: stage a copy of tcphs.so with links to the
-# system's own plugins (as tools/tshark-with-tcphs does).
-mkdir -p "$work/plugins/$release/epan" "$work/files"
-cp "$plugin" "$work/plugins/$release/epan/tcphs.so"
-if [ -n "$system_dir" ]; then
-    for entry in "$system_dir"/*; do
-        name=$(basename "$entry")
-        if [ "$name" = epan ]; then
-            for so in "$entry"/*.so; do
-                [ -e "$so" ] && [ "$(basename "$so")" != tcphs.so ] && ln -s "$so" "$work/plugins/$release/epan/"
-            done
-        else
-            ln -s "$entry" "$work/plugins/$release/$name"
-        fi
-    done
-fi
+# The plugin folder WIRESHARK_PLUGIN_DIR names: tcphs.so and links to the
+# system's own plugins (tools/lib-tcphs-run.sh).
+mkdir -p "$work/files"
+tcphs_stage_plugins "$work/plugins" "$TCPHS_PLUGIN"
 
 cp "$captures/client-close.pcap" "$captures/keepalive.pcap" "$captures/transfer.pcap" \
     "$captures/transfer-loss.pcap" "$work/files/"
@@ -211,61 +203,32 @@ kill -0 "$wm_pid" 2>/dev/null || die "openbox did not start: $(cat "$work/openbo
 
 # ---- Wireshark --------------------------------------------------------------------------------
 
-# new_home NAME UPPER_PANE [INFO_WIDTH]: a private HOME whose Wireshark has
-# the lab profile docs/profile-tcphs as the profile "tcphs" (its columns,
-# coloring rules and note preference, as a reader gets them), plus what a
-# screenshot needs: no update check or minimap, fixed pane and column sizes.
+# new_home NAME [WINDOW-HEIGHT]: a private HOME whose Wireshark has the lab profile
+# docs/profile-tcphs as the profile "tcphs", as tools/wireshark-with-tcphs
+# stages it (tcphs_stage_home), plus what a screenshot needs and a reader
+# does not see: the window's size (maximized, or WINDOW-HEIGHT high and the
+# screen's width), no update check, no unsaved-file question.
 new_home() {
-    local home="$work/home-$1" upper=$2 info=${3:-380}
+    local home="$work/home-$1" wh=${2:-$height} maximized=TRUE
+    [ -n "${2:-}" ] && maximized=FALSE
     local conf="$home/.config/wireshark"
-    local profile="$conf/profiles/tcphs"
-    mkdir -p "$profile"
-    cp "$here/profile-tcphs/colorfilters" "$profile/colorfilters"
-    {
-        cat "$here/profile-tcphs/preferences"
-        cat <<'EOF'
+    tcphs_stage_home "$home"
+    cat >>"$conf/profiles/tcphs/preferences" <<'EOF'
 
 # Added by docs/make-screenshots.sh
-gui.layout_type: 2
-gui.packet_list_show_minimap: FALSE
-gui.packet_list_show_related: TRUE
 gui.ask_unsaved: FALSE
 gui.update.enabled: FALSE
 EOF
-    } >"$profile/preferences"
     cat >"$conf/recent_common" <<EOF
 gui.geometry_main_x: 0
 gui.geometry_main_y: 0
 gui.geometry_main_width: $width
-gui.geometry_main_height: $height
-gui.geometry_main_maximized: TRUE
+gui.geometry_main_height: $wh
+gui.geometry_main_maximized: $maximized
 gui.last_used_profile: tcphs
 privs.warn_if_elevated: FALSE
 sys.warn_if_no_capture: FALSE
 EOF
-    # The profile's own widths for the tcphs columns (they fit keep-alive-ack
-    # and SYN-RECEIVED); fixed ones for the rest, the Note takes what is left.
-    cat >"$profile/recent" <<EOF
-gui.byte_view_show: FALSE
-gui.packet_diagram_show: FALSE
-gui.geometry_main_upper_pane: $upper
-column.width:
-	%m, 50,
-	%t, 80,
-	%s, 90,
-	%d, 90,
-	%p, 62,
-	%L, 55,
-	"%Cus:tcphs.phase", 90,
-	"%Cus:tcphs.event", 130,
-	"%Cus:tcphs.state.client", 115,
-	"%Cus:tcphs.state.server", 115,
-	%i, $info,
-	"%Cus:tcphs.note", 320
-EOF
-    mkdir -p "$home/run"
-    chmod -R a+rX "$home"
-    chmod 700 "$home/run"    # Qt wants a private XDG_RUNTIME_DIR
     if [ "$(id -u)" = 0 ]; then
         chown -R 65534:65534 "$home"
     fi
@@ -378,7 +341,7 @@ tree_keys() {
     xdotool windowactivate --sync "$win" >/dev/null 2>&1 || true
     # Empty space at the bottom of the details pane (the tree is still
     # collapsed): focuses it, selects nothing.
-    xdotool mousemove $((width / 2)) $((height - 60)) click 1
+    xdotool mousemove $((width / 2)) "${click_y:-$((height - 60))}" click 1
     sleep 0.3
     # With no current item the first End only selects the first item.
     xdotool key End
@@ -395,23 +358,31 @@ tree_keys() {
 
 settle() { sleep "${1:-3}"; }
 
-# main_shot NAME FILE UPPER_PANE INFO_WIDTH WIRESHARK-ARGS -- KEYS...: open
-# FILE in a fresh Wireshark, press KEYS in the details pane, save the
-# screen as $work/NAME.png.
+# main_shot NAME FILE WIRESHARK-ARGS -- KEYS...: open FILE in a fresh
+# Wireshark, go back $back packets (Go > Previous Packet, Ctrl+Up: with -g
+# a few packets further on, the selected packet is not the list's last,
+# half-hidden row), press KEYS in the details pane, save the screen as
+# $work/NAME.png.
 main_shot() {
-    local name=$1 file=$2 upper=$3 info=$4 title
-    shift 4
+    local name=$1 file=$2 title
+    shift 2
     local args=()
     while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
     shift
     title="^$(basename "$file" | sed 's/\./\\./g')"
     say "$name"
-    home=$(new_home "$name" "$upper" "$info")
+    home=$(new_home "$name")
     start_wireshark "$home" -r "$work/files/$file" "${args[@]}"
     win=$(wait_window "$title")
     [ -n "$win" ] || die "no Wireshark window for $file: $(cat "$home.log")"
     settle
     check_no_surprise "$title\$"
+    local i
+    for i in $(seq "${back:-0}"); do
+        xdotool windowactivate --sync "$win" >/dev/null 2>&1 || true
+        xdotool key --clearmodifiers ctrl+Up
+        sleep 0.3
+    done
     tree_keys "$win" "$@"
     import -window root "$work/$name.png"
     check_no_surprise "$title\$"
@@ -421,13 +392,13 @@ main_shot() {
 # ---- 1: the handshake -------------------------------------------------------------------------
 
 # The SYN-ACK of client-close.pcap: the Handshake Analysis tree open, and in
-# it the Connection subtree with its Handshake and Links groups (Options,
-# the Connection subtree with its Handshake, Options and Links groups (Close
-# and Counters stay closed, their labels sum them up).  Keys: open the tree;
-# End: Connection, open it; three Down: its Handshake group, open it; End:
-# the Links group, open it; three Up: Options, open it.
-main_shot handshake client-close.pcap 235 380 -g 2 -- \
-    Right End Right Down Down Down Right End Right Up Up Up Right
+# it the Connection subtree with its Handshake and Options groups (Close,
+# Counters and Links stay closed, their labels sum them up; the profile's
+# details pane has room for no more).  Keys: open the tree; End:
+# Connection, open it; three Down: its Handshake group, open it; End: the
+# Links group; three Up: Options, open it.
+main_shot handshake client-close.pcap -g 2 -- \
+    Right End Right Down Down Down Right End Up Up Up Right
 save_png "$work/handshake.png" "$out/wireshark-handshake.png" compact
 
 # ---- 2: the teardown --------------------------------------------------------------------------
@@ -437,7 +408,7 @@ save_png "$work/handshake.png" "$out/wireshark-handshake.png" compact
 # the frames the selected one refers to (tcphs.frame.*, tcphs.acked_in).
 # Keys: open the tree; End: Connection, open it; End: Links, open it; two
 # Up: the Close group, open it.
-main_shot teardown client-close.pcap 235 380 -g 10 -- \
+main_shot teardown client-close.pcap -g 10 -- \
     Right End Right End Right Up Up Right
 save_png "$work/teardown.png" "$out/wireshark-teardown.png" compact
 
@@ -445,7 +416,7 @@ save_png "$work/teardown.png" "$out/wireshark-teardown.png" compact
 
 # All of keepalive.pcap in the lab profile's colours, a keep-alive ACK
 # selected, the Handshake Analysis tree open one level.
-main_shot keepalive keepalive.pcap 505 380 -g 9 -- Right
+main_shot keepalive keepalive.pcap -g 9 -- Right
 save_png "$work/keepalive.png" "$out/wireshark-keepalive.png" compact
 
 # ---- 4: data transfer -------------------------------------------------------------------------
@@ -454,7 +425,7 @@ save_png "$work/keepalive.png" "$out/wireshark-keepalive.png" compact
 # RTT sample and the RFC 6298 estimator, the receive window in bytes; the
 # Counters group open for the throughputs.  Keys: open the tree; End:
 # Connection, open it; End: Links; Up: Counters, open it.
-main_shot transfer transfer.pcap 300 380 -g 8 -- \
+main_shot transfer transfer.pcap -g 8 -- \
     Right End Right End Up Right
 save_png "$work/transfer.png" "$out/wireshark-transfer.png" compact
 
@@ -466,13 +437,40 @@ save_png "$work/transfer.png" "$out/wireshark-transfer.png" compact
 # phase colours); the Handshake Analysis tree open one level: acknowledged
 # in frame 87 with the segment's first copy, and no RTT sample (Karn's
 # rule), which the note explains.
-main_shot loss transfer-loss.pcap 505 380 -g 53 -- Right
+back=6 main_shot loss transfer-loss.pcap -g 59 -- Right
 save_png "$work/loss.png" "$out/wireshark-loss.png" compact
 
-# ---- 6: Statistics > TCP Handshake Analysis ---------------------------------------------------
+# ---- 6: the Note column at 1600 pixels ---------------------------------------------------------
+
+# transfer.pcap in a window 1600x1000 (its frame), the profile's own panes
+# and column widths: the notes of the data segments read in the packet
+# list, the details pane the window's width.  Frame 15 selected, its tree
+# open one level.
+say "note-column"
+home=$(new_home note-column 1000)
+start_wireshark "$home" -r "$work/files/transfer.pcap" -g 15
+win=$(wait_window '^transfer\.pcap')
+[ -n "$win" ] || die "no Wireshark window for transfer.pcap: $(cat "$home.log")"
+xdotool windowsize --sync "$win" "$width" 1000 >/dev/null 2>&1 || true
+xdotool windowmove --sync "$win" 0 0 >/dev/null 2>&1 || true
+settle
+check_no_surprise '^transfer\.pcap$'
+click_y=940 tree_keys "$win" Right
+frame=$(xwininfo -id "$win" -frame | awk '
+    /Absolute upper-left X/ { x = $NF } /Absolute upper-left Y/ { y = $NF }
+    /Relative upper-left X/ { rx = $NF } /Relative upper-left Y/ { ry = $NF }
+    /^ *Width:/ { w = $NF } /^ *Height:/ { h = $NF }
+    END { printf "%dx%d+%d+%d", w + 2 * rx, h + ry + rx, x - rx, y - ry }')
+import -window root "$work/note-column-full.png"
+convert "$work/note-column-full.png" -crop "$frame" +repage "$work/note-column.png"
+check_no_surprise '^transfer\.pcap$'
+quit_wireshark "$win"
+save_png "$work/note-column.png" "$out/wireshark-note-column.png"
+
+# ---- 7: Statistics > TCP Handshake Analysis ---------------------------------------------------
 
 say "statistics"
-home=$(new_home statistics 300)
+home=$(new_home statistics)
 start_wireshark "$home" -r "$work/files/handshake-mix.pcap"
 win=$(wait_window '^handshake-mix\.pcap')
 [ -n "$win" ] || die "no Wireshark window for handshake-mix.pcap: $(cat "$home.log")"
