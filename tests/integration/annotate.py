@@ -7,7 +7,8 @@
    tshark WITH the plugin gives for it, one packet comment per note in
    layer order; a frame without a note has no comment.  The other captures
    are refused with their message.
-2. A comment the capture had already is kept, before the notes.
+2. A comment the capture had already is kept, before the notes; an
+   annotated copy annotated again gets no note twice.
 3. Notes with the characters that need care on editcap's command line
    (colons, quotes, ×, →, backslashes, $ and %) arrive unchanged: a TSHARK
    that lists chosen notes for the frames of keepalive.pcap stands in for
@@ -143,6 +144,17 @@ def existing_comments(scratch):
         problems.append("existing comments: tcphs-annotate failed: %s" % proc.stderr.strip())
         return
     check_round_trip("existing comments", src, out, before)
+
+
+def annotated_again(scratch):
+    """An annotated copy annotated again gets no note twice."""
+    first = os.path.join(scratch, "keepalive.pcapng")
+    again = os.path.join(scratch, "keepalive-again.pcapng")
+    proc = annotate([first, again])
+    if proc.returncode != 0 or "0 notes on 0 frames, 31 already there" not in proc.stdout:
+        problems.append("annotated again: status %d, %r %r" % (proc.returncode, proc.stdout, proc.stderr))
+        return
+    check_round_trip("annotated again", first, again)
 
 
 FAKE_NOTES = [
@@ -312,6 +324,7 @@ def main():
         if checked < 10:
             problems.append("only %d captures round-tripped" % checked)
         existing_comments(scratch)
+        annotated_again(scratch)
         characters(scratch)
         bad_input(scratch)
         interrupted(scratch)
