@@ -205,6 +205,9 @@ def bad_input(scratch):
     existing = os.path.join(work, "existing.pcapng")
     with open(existing, "w") as f:
         f.write("an earlier file\n")
+    cut = os.path.join(work, "cut.pcap")
+    with open(keepalive, "rb") as f, open(cut, "wb") as g:
+        g.write(f.read(1000))       # packet 11 ends at byte 1061
     own_copy = os.path.join(work, "own.pcap")
     shutil.copy(keepalive, own_copy)
     as_root = os.getuid() == 0
@@ -216,6 +219,7 @@ def bad_input(scratch):
         ("unreadable IN", unreadable, out, [], None, as_root, "Permission denied"),
         ("IN a folder", work, out, [], None, False, "Is a directory"),
         ("IN not a capture", text, out, [], None, False, "tshark cannot read IN"),
+        ("IN cut short", cut, out, [], None, False, "appears to have been cut short in the middle of a packet"),
         ("IN without TCP", os.path.join(harness.CAPTURES, "odd-non-tcp.pcap"), out, [], None, False,
          "has no TCP"),
         ("OUT exists", keepalive, existing, [], None, False, "exists already (--force replaces it)"),
