@@ -208,6 +208,11 @@ def bad_input(scratch):
     cut = os.path.join(work, "cut.pcap")
     with open(keepalive, "rb") as f, open(cut, "wb") as g:
         g.write(f.read(1000))       # packet 11 ends at byte 1061
+    # Frame 2 of syn-icmp-rejected.pcap alone: an ICMP error quoting the
+    # SYN, TCP that tcphs does not explain.
+    icmp_only = os.path.join(work, "icmp-only.pcap")
+    subprocess.run(["editcap", "-r", os.path.join(harness.CAPTURES, "syn-icmp-rejected.pcap"), icmp_only, "2"],
+                   check=True, capture_output=True)
     own_copy = os.path.join(work, "own.pcap")
     shutil.copy(keepalive, own_copy)
     as_root = os.getuid() == 0
@@ -222,6 +227,7 @@ def bad_input(scratch):
         ("IN cut short", cut, out, [], None, False, "appears to have been cut short in the middle of a packet"),
         ("IN without TCP", os.path.join(harness.CAPTURES, "odd-non-tcp.pcap"), out, [], None, False,
          "has no TCP"),
+        ("IN with TCP only in ICMP", icmp_only, out, [], None, False, "tcphs explains none of the 1 TCP frames"),
         ("OUT exists", keepalive, existing, [], None, False, "exists already (--force replaces it)"),
         ("OUT is IN, --force", own_copy, own_copy, ["--force"], None, False, "is IN itself"),
         ("OUT's folder missing", keepalive, os.path.join(work, "no", "such", "out.pcapng"), [], None, False,
