@@ -536,4 +536,124 @@ sleep 0.5
 quit_wireshark "$win"
 save_png "$work/statistics.png" "$out/wireshark-statistics.png"
 
+# ---- 7: an annotated capture in a Wireshark without tcphs -----------------------------------
+
+# wireshark-annotated.png: keepalive.pcap annotated by tools/tcphs-annotate
+# and opened in a Wireshark WITHOUT tcphs (no plugin folder of ours, the
+# Default profile plus one column for frame.comment): the SYN-ACK (frame 2)
+# selected, its note under "Packet comments" at the top of the tree; beside
+# it the Expert Information dialog with the notes under Comment.
+annotated_shot() {
+    local file="$work/files/keepalive-annotated.pcapng" home conf title win dlg frame
+    say "annotated"
+    TSHARK="$top/tools/tshark-with-tcphs --build $build --" \
+        "$top/tools/tcphs-annotate" --force "$captures/keepalive.pcap" "$file" >&2
+    chmod a+r "$file"
+    home="$work/home-annotated"
+    conf="$home/.config/wireshark"
+    mkdir -p "$conf" "$home/run"
+    cat >"$conf/preferences" <<'PREFS'
+gui.column.format: 
+	"No.", "%m",
+	"Time", "%t",
+	"Source", "%s",
+	"Destination", "%d",
+	"Protocol", "%p",
+	"Length", "%L",
+	"Info", "%i",
+	"Comment", "%Cus:frame.comment:0:R"
+gui.layout_type: 2
+gui.packet_list_show_minimap: FALSE
+gui.ask_unsaved: FALSE
+gui.update.enabled: FALSE
+PREFS
+    cat >"$conf/recent_common" <<RECENT
+gui.geometry_main_x: 0
+gui.geometry_main_y: 0
+gui.geometry_main_width: $width
+gui.geometry_main_height: $height
+gui.geometry_main_maximized: TRUE
+privs.warn_if_elevated: FALSE
+sys.warn_if_no_capture: FALSE
+RECENT
+    cat >"$conf/recent" <<RECENT
+gui.byte_view_show: FALSE
+gui.packet_diagram_show: FALSE
+gui.geometry_main_upper_pane: 560
+column.width:
+	%m, 50,
+	%t, 80,
+	%s, 90,
+	%d, 90,
+	%p, 62,
+	%L, 55,
+	%i, 430,
+	"%Cus:frame.comment:0:R", 600
+RECENT
+    chmod -R a+rX "$home"
+    chmod 700 "$home/run"
+    local as=()
+    if [ "$(id -u)" = 0 ]; then
+        chown -R 65534:65534 "$home"
+        as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    fi
+    # No WIRESHARK_PLUGIN_DIR: the system's plugins only; make sure that
+    # tcphs is not among them.
+    if "${as[@]}" env HOME="$home" tshark -G protocols 2>/dev/null | grep -q -P '\ttcphs$'; then
+        die "this Wireshark loads tcphs without being asked (installed?): the annotated shot needs one without"
+    fi
+    "${as[@]}" env HOME="$home" XDG_RUNTIME_DIR="$home/run" \
+        wireshark -g 2 -r "$file" >"$home.log" 2>&1 &
+    ws_pid=$!
+    title='^keepalive-annotated\.pcapng'
+    win=$(wait_window "$title")
+    [ -n "$win" ] || die "no Wireshark window for keepalive-annotated.pcapng: $(cat "$home.log")"
+    settle
+    check_no_surprise "$title\$"
+    # The details pane: click its empty space, Home selects "Packet
+    # comments", Right opens it.
+    xdotool windowactivate --sync "$win" >/dev/null 2>&1 || true
+    xdotool mousemove $((width / 2)) $((height - 60)) click 1
+    sleep 0.3
+    xdotool key Home
+    sleep 0.3
+    xdotool key Right
+    sleep 0.4
+    xdotool mousemove $((width - 5)) $((height - 5))
+    sleep 0.5
+    # The expert indicator at the left of the status bar opens Analyze >
+    # Expert Information.
+    xdotool mousemove 16 $((height - 12)) click 1
+    dlg=$(wait_window 'Expert Information' 20)
+    [ -n "$dlg" ] || die "the Expert Information dialog did not open"
+    sleep 1
+    xdotool windowsize --sync "$dlg" 1540 350 >/dev/null 2>&1 || true
+    xdotool windowmove --sync "$dlg" 30 800 >/dev/null 2>&1 || true
+    sleep 1
+    # Its tree sorted by severity, Comment (the notes) first: a click on
+    # the Severity header; the Summary column wider: its right border
+    # dragged to the right; a click on the first row, Right opens it.
+    xdotool mousemove --window "$dlg" 60 22 click 1
+    sleep 0.5
+    xdotool mousemove --window "$dlg" 540 22 mousedown 1
+    sleep 0.2
+    xdotool mousemove_relative 560 0
+    sleep 0.2
+    xdotool mouseup 1
+    sleep 0.5
+    xdotool mousemove --window "$dlg" 300 40 click 1
+    sleep 0.3
+    xdotool key Home
+    sleep 0.3
+    xdotool key Right
+    sleep 0.5
+    xdotool mousemove $((width - 5)) $((height - 5))
+    sleep 0.5
+    check_no_surprise "$title\$|Expert Information"
+    import -window root "$work/annotated.png"
+    quit_wireshark "$win"
+    save_png "$work/annotated.png" "$out/wireshark-annotated.png"
+}
+annotated_shot
+
 say "done"
