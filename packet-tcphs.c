@@ -1391,6 +1391,7 @@ void proto_register_tcphs(void)
     register_init_routine(tcphs_init);
     register_cleanup_routine(tcphs_cleanup);
     register_tcphs_statistics();
+    register_tcphs_flow();
 }
 
 void proto_reg_handoff_tcphs(void)

@@ -10,6 +10,10 @@ void proto_reg_handoff_tcphs(void);
 /* Statistics and reports on the tcphs tap (tap-tcphs.c). */
 void register_tcphs_statistics(void);
 
+/* The tcphs flow type of the sequence analysis (flow-tcphs.c):
+ * Statistics > Flow Graph, tshark -z flow,tcphs,... */
+void register_tcphs_flow(void);
+
 /* Name of the tap the dissector feeds with one tcphs_record per analysed
  * TCP segment (statistics and reports listen to it). */
 #define TCPHS_TAP_NAME "tcphs"
