@@ -76,6 +76,16 @@ static void put_segment_facts(tcphs_strbuf *out, const tcphs_record *rec)
         else
             tcphs_strbuf_appendf(out, "sent again, same ISN %c = %u", isn_letter((tcphs_side)rec->from), rec->seq);
         break;
+    case TCPHS_EVENT_KEEP_ALIVE:
+        /* RFC 9293, 3.8.4: a keep-alive repeats the byte before the next
+         * one, which the peer must acknowledge again. */
+        tcphs_strbuf_separate(out, TCPHS_FLOW_SEPARATOR);
+        tcphs_strbuf_appendf(out, "seq = next - 1 = %u", rec->seq);
+        break;
+    case TCPHS_EVENT_KEEP_ALIVE_ACK:
+        tcphs_strbuf_separate(out, TCPHS_FLOW_SEPARATOR);
+        tcphs_strbuf_appendf(out, "ack = %u, still the next byte it expects", rec->ack);
+        break;
     default:
         break;
     }

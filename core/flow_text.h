@@ -32,7 +32,8 @@ void tcphs_flow_label(char *buf, size_t size, const tcphs_record *rec);
 /* The comment column of the arrow of `rec`, analysed in frame `frame`:
  * what the segment itself shows, known when it is first read: its ISN,
  * the ack arithmetic of a SYN-ACK or handshake ACK ("ack = x + 1 = ...
- * (correct)"), a retransmission's count, and each endpoint's RFC 9293 state
+ * (correct)"), a retransmission's count, a keep-alive's seq and its
+ * answer's ack, and each endpoint's RFC 9293 state
  * change ("client SYN-SENT → ESTABLISHED"), joined by TCPHS_FLOW_SEPARATOR.
  *
  * whole_capture says that every segment of the capture has been analysed

@@ -145,6 +145,38 @@ static void test_midstream(void)
     tcphs_conn_free(&l.conn);
 }
 
+/* A keep-alive (Wireshark's tcp.analysis.keep_alive mark) and its answer. */
+static void test_keep_alive(void)
+{
+    lab l = { .count = 0 };
+
+    tcphs_conn_init(&l.conn, 0);
+    lab_send(&l, true, TCPHS_SYN, 100, 0, 0);
+    lab_send(&l, false, TCPHS_SYN | TCPHS_ACK, 900, 101, 0);
+    lab_send(&l, true, TCPHS_ACK, 101, 901, 0);
+    {
+        const tcphs_endpoint client = { { 4, { 192, 168, 1, 10 } }, 1056 };
+        const tcphs_endpoint server = { { 4, { 192, 168, 1, 11 } }, 23 };
+        tcphs_segment ka = test_segment(&client, &server, true, TCPHS_ACK, 100, 901, 0);
+        tcphs_segment answer = test_segment(&client, &server, false, TCPHS_ACK, 901, 101, 0);
+
+        ka.frame = 4;
+        ka.have |= TCPHS_KEEP_ALIVE;
+        answer.frame = 5;
+        answer.have |= TCPHS_KEEP_ALIVE_ACK;
+        CHECK(tcphs_conn_update(&l.conn, &ka, &l.rec[3]));
+        CHECK(tcphs_conn_update(&l.conn, &answer, &l.rec[4]));
+        l.frame[3] = 4;
+        l.frame[4] = 5;
+        l.count = 5;
+    }
+    CHECK_STR(label_of(&l, 3), "keep-alive");
+    CHECK_STR(comment_of(&l, 3, false), "seq = next - 1 = 100");
+    CHECK_STR(label_of(&l, 4), "keep-alive-ack");
+    CHECK_STR(comment_of(&l, 4, false), "ack = 101, still the next byte it expects");
+    tcphs_conn_free(&l.conn);
+}
+
 /* A buffer too small is cut, never overrun. */
 static void test_cut(void)
 {
@@ -168,6 +200,7 @@ int main(void)
     test_wrong_ack();
     test_retransmission_and_derived_isn();
     test_midstream();
+    test_keep_alive();
     test_cut();
     return check_failures() != 0;
 }
