@@ -115,6 +115,9 @@ static tap_packet_status flow_tcphs_packet(void *tapdata, packet_info *pinfo, ep
     tcphs_flow_comment(comment, sizeof(comment), rec, pinfo->num, !flow_first_read(pinfo));
     sai->frame_label = g_strdup(label);
     sai->comment = g_strdup(comment);
+    /* The GUI paints the row in the packet's colours (the coloring rules
+     * of the profile, e.g. docs/profile-tcphs's phases), as "All Flows" does. */
+    sequence_analysis_use_color_filter(pinfo, sai);
     sai->conv_num = (guint16)rec->conn->stream;
     sai->line_style = 1;
     sai->display = TRUE;

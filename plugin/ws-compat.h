@@ -100,7 +100,7 @@ static inline void tcphs_stats_tree_register(const char *tap, const char *abbr, 
  * libwireshark exports register_seq_analysis() and the sequence_analysis_*
  * functions, but Debian's libwireshark-dev ships no epan/sequence_analysis.h
  * (checked: 4.0.17, 4.4.19, 4.6.9).  Where the header exists it is used.
- * On 4.0 the declarations tcphs needs are copied below from 4.0.17's
+ * On 4.0 the declarations tcphs uses are copied below from 4.0.17's
  * epan/sequence_analysis.h (Debian's source package wireshark
  * 4.0.17-0+deb12u3), the two structs member for member: libwireshark
  * reads and frees them, so their layout is 4.0's ABI.  Later releases
@@ -154,6 +154,7 @@ typedef struct _seq_analysis_info {
 
 WS_DLL_PUBLIC void register_seq_analysis(const char* name, const char* ui_name, const int proto_id, const char* tap_listener, guint tap_flags, tap_packet_cb tap_func);
 WS_DLL_PUBLIC seq_analysis_item_t* sequence_analysis_create_sai_with_addresses(packet_info *pinfo, seq_analysis_info_t *sainfo);
+WS_DLL_PUBLIC void sequence_analysis_use_color_filter(packet_info *pinfo, seq_analysis_item_t *sai);
 /* End of the copy from 4.0.17. */
 #else
 #define TCPHS_HAVE_SEQUENCE_ANALYSIS 0

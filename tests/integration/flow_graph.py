@@ -2,7 +2,7 @@
 """flow_graph.py: the tcphs flow type, tshark -z flow,tcphs,standard|network.
 
 On every case of tests/TESTLIST (each capture with its preferences), in two
-passes and in one:
+passes (standard and network mode) and in one (standard):
 
 - one arrow per segment tcphs analysed: as many arrows as there are TCP
   layers with a tcphs.event, in frame order, each label's first word that
@@ -84,13 +84,14 @@ def parse_arrows(text):
     return arrows
 
 
-def analysed_segments(case, two_pass):
+def analysed_segments(case):
     """(frame, event, srcport, dstport) of every TCP layer tcphs analysed, in
-    frame order; ports None when -T fields cannot tell them per layer."""
+    frame order (ports None when -T fields cannot tell them per layer), and
+    the set of streams tcphs analysed."""
     rows = harness.tshark_fields(case.capture_path, ["frame.number", "tcp.stream", "tcphs.event",
                                                      "tcp.srcport", "tcp.dstport"],
-                                 two_pass=two_pass, extra=case.options)
-    segments = []
+                                 two_pass=True, extra=case.options)
+    segments, streams = [], set()
     for row in rows:
         events = harness.split_values(row, "tcphs.event")
         sports = harness.split_values(row, "tcp.srcport")
@@ -99,7 +100,8 @@ def analysed_segments(case, two_pass):
         for i, event in enumerate(events):
             segments.append((row["frame.number"], event, sports[i] if per_layer else None,
                              dports[i] if per_layer else None))
-    return segments
+        streams.update(harness.analysed_layers(row) or [])
+    return segments, streams
 
 
 def label_matches(label, event):
@@ -139,24 +141,19 @@ def check_passes(case, one_pass, two_pass):
 
 
 def check_case(case):
+    """Two passes in both modes, one pass in standard mode.  The events and
+    ports are per-packet facts, the same in every pass (capture_tests.py
+    checks that), so one two-pass -T fields run gives the segments."""
     problems = []
+    segments, streams = analysed_segments(case)
     outputs = {}
-    for two_pass in (True, False):
-        segments = analysed_segments(case, two_pass)
-        for mode in ("standard", "network"):
-            arrows = parse_arrows(flow_output(case.capture_path, case.options, mode, two_pass))
-            problems += check_arrows(case, mode, two_pass, arrows, segments)
-            outputs[(mode, two_pass)] = arrows
+    for mode, two_pass in (("standard", True), ("network", True), ("standard", False)):
+        arrows = parse_arrows(flow_output(case.capture_path, case.options, mode, two_pass))
+        problems += check_arrows(case, mode, two_pass, arrows, segments)
+        outputs[(mode, two_pass)] = arrows
     found, verdicts = check_passes(case, outputs[("standard", False)], outputs[("standard", True)])
     problems += found
     # Each stream tcphs analysed has its verdict on its first arrow, in two passes.
-    rows = harness.tshark_fields(case.capture_path, ["tcp.stream", "tcphs.event"], two_pass=True,
-                                 extra=case.options)
-    streams = set()
-    for row in rows:
-        layers = harness.analysed_layers(row)
-        if layers:
-            streams.update(layers)
     if verdicts != len(streams):
         problems.append("%s: %d arrows carry a stream's verdict, tcphs analysed %d streams" %
                         (case.name, verdicts, len(streams)))
