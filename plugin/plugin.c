@@ -18,6 +18,7 @@
 
 #include "packet-tcphs.h"
 #include "tap-tcphs.h"
+#include "flow-tcphs.h"
 
 #ifndef TCPHS_VERSION
 #error "TCPHS_VERSION must be defined by the build"
@@ -38,11 +39,12 @@ uint32_t plugin_describe(void)
 }
 #endif
 
-/* The protocol, then the statistics on its tap. */
+/* The protocol, then the statistics and the flow type on its tap. */
 static void register_tcphs(void)
 {
     proto_register_tcphs();
     register_tcphs_statistics();
+    register_tcphs_flow();
 }
 
 void plugin_register(void)

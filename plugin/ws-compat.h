@@ -85,4 +85,68 @@ static inline void tcphs_stats_tree_register(const char *tap, const char *abbr, 
 #endif
 }
 
+/* Sequence analysis (Statistics > Flow Graph, tshark -z flow,NAME,...):
+ * libwireshark exports register_seq_analysis() and the sequence_analysis_*
+ * functions, but Debian's libwireshark-dev ships no epan/sequence_analysis.h
+ * (checked: 4.0.17, 4.4.19, 4.6.9).  Where the header exists it is used.
+ * On 4.0 the declarations tcphs uses are copied below from 4.0.17's
+ * epan/sequence_analysis.h (Debian's source package wireshark
+ * 4.0.17-0+deb12u3), the two structs member for member: libwireshark
+ * reads and frees them, so their layout is 4.0's ABI.  Later releases
+ * changed the item (bool flags, info_type, a free_info_ptr callback), so
+ * 4.0's copy must not be used there: without the header the flow type is
+ * left out (TCPHS_HAVE_SEQUENCE_ANALYSIS 0, flow-tcphs.c). */
+#if defined(__has_include) && __has_include(<epan/sequence_analysis.h>)
+#include <epan/sequence_analysis.h>
+#define TCPHS_HAVE_SEQUENCE_ANALYSIS 1
+#elif WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR == 0
+#include <epan/address.h>
+#include <epan/packet_info.h>
+#include <epan/tap.h>
+#define TCPHS_HAVE_SEQUENCE_ANALYSIS 1
+
+/* From Wireshark 4.0.17, epan/sequence_analysis.h (GPL-2.0-or-later). */
+#define MAX_NUM_NODES 40
+
+/** defines an entry for the graph analysis */
+typedef struct _seq_analysis_item {
+    guint32 frame_number;
+    address src_addr;
+    guint16 port_src;
+    address dst_addr;
+    guint16 port_dst;
+    gchar *frame_label;                 /**< the label on top of the arrow */
+    gchar *time_str;                    /**< timestamp */
+    gchar *comment;                     /**< a comment that appears at the right of the graph */
+    guint16 conv_num;                   /**< The conversation number. Used for coloring VoIP calls. */
+    unsigned fg_color;                  /**< Foreground color, 0xRRGGBB. Qt only. */
+    unsigned bg_color;                  /**< Background color, 0xRRGGBB. Qt only. */
+    gboolean has_color_filter;          /**< Set if packet has color filter. Qt only. */
+    gboolean display;                   /**< indicate if the packet is displayed or not in the graph */
+    guint src_node;                     /**< this is used by graph_analysis.c to identify the node */
+    guint dst_node;                     /**< a node is an IP address that will be displayed in columns */
+    guint16 line_style;                 /**< the arrow line width in pixels*/
+    guint32  info_type;                 /**< type of info for item */
+    gpointer info_ptr;                  /**< ptr to info for item */
+} seq_analysis_item_t;
+
+/** defines the graph analysis structure */
+typedef struct _seq_analysis_info {
+    const char* name;  /**< Name of sequence analysis */
+    gboolean    any_addr;    /**< any addr (DL+net) vs net-only */
+    int         nconv;       /**< number of conversations in the list */
+    GQueue*     items;       /**< list of seq_analysis_info_t */
+    GHashTable *ht;          /**< hash table of seq_analysis_info_t */
+    address nodes[MAX_NUM_NODES]; /**< horizontal node list */
+    guint32 num_nodes;       /**< actual number of nodes */
+} seq_analysis_info_t;
+
+WS_DLL_PUBLIC void register_seq_analysis(const char* name, const char* ui_name, const int proto_id, const char* tap_listener, guint tap_flags, tap_packet_cb tap_func);
+WS_DLL_PUBLIC seq_analysis_item_t* sequence_analysis_create_sai_with_addresses(packet_info *pinfo, seq_analysis_info_t *sainfo);
+WS_DLL_PUBLIC void sequence_analysis_use_color_filter(packet_info *pinfo, seq_analysis_item_t *sai);
+/* End of the copy from 4.0.17. */
+#else
+#define TCPHS_HAVE_SEQUENCE_ANALYSIS 0
+#endif
+
 #endif /* TCPHS_WS_COMPAT_H */
