@@ -116,6 +116,8 @@ static expert_field ei_tcphs_data_after_rst = EI_INIT;
 
 static dissector_handle_t tcphs_handle;
 static int tcphs_tap = -1;
+static int proto_ws_expert = -1;   /* _ws.expert: who reads expert infos */
+static int expert_tap = -1;
 
 static tcphs_pref_bool tcphs_show_notes = TRUE;
 
@@ -143,17 +145,28 @@ static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
     return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
 }
 
-/* Analyse the segments of the frame's TCP layers and keep their records:
- * the first in the frame's slot of the store, the others with the frame.
- * A segment without TCPHS_HAVE_REQUIRED (truncated, a fragment, or
- * malformed) gets no record: no verdict rather than a wrong one. */
-static void analyse_frame(packet_info *pinfo, proto_tree *tree)
+/* Keep the segments of the frame's TCP layers.  The segment of a frame's
+ * only TCP layer (nearly every frame) waits in the store until a record is
+ * asked for (tcphs_store_defer()): a run that never reads tcphs pays for
+ * no analysis.  The segments of a frame with several TCP layers (a tunnel)
+ * are analysed at once, after everything before them: the first in the
+ * frame's slot of the store, the others with the frame.  A segment without
+ * TCPHS_HAVE_REQUIRED (truncated, a fragment, or malformed) gets no
+ * record: no verdict rather than a wrong one. */
+static void keep_frame(packet_info *pinfo, proto_tree *tree)
 {
     tcphs_segment segs[TCPHS_FEED_MAX_LAYERS];
     guint count = tcphs_feed_frame(pinfo, tree, segs);
     guint kept = 0;
 
-    for (guint i = 0; i < count && store; i++) {
+    if (!store || count == 0)
+        return;
+    if (count == 1) {
+        tcphs_store_defer(store, &segs[0]);
+        return;
+    }
+    tcphs_store_catch_up(store, pinfo->num - 1, keep_for_taps());
+    for (guint i = 0; i < count; i++) {
         const tcphs_record *rec = tcphs_store_update(store, &segs[i], kept == 0, keep_for_taps());
 
         if (!rec)
@@ -163,6 +176,18 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
                              wmem_memdup(wmem_file_scope(), rec, sizeof(*rec)));
         kept++;
     }
+    tcphs_store_catch_up(store, pinfo->num, keep_for_taps());
+}
+
+/* Whether anyone reads this frame's records: a shown tree, or a tcphs field
+ * in a filter, column or -e; a listener on the tcphs tap (statistics,
+ * reports, the flow graph); or anyone who reads expert infos (a filter on
+ * _ws.expert, the Expert Information dialog, -z expert). */
+static gboolean records_wanted(proto_tree *tree)
+{
+    return (tree && (proto_field_is_referenced(tree, proto_tcphs) ||
+                     (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)))) ||
+           have_tap_listener(tcphs_tap) || (expert_tap >= 0 && have_tap_listener(expert_tap));
 }
 
 /* ---- every pass: show ------------------------------------------------------- */
@@ -665,10 +690,15 @@ static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     gboolean shown, listened;
     guint layer;
 
-    /* The connection logic runs once per frame, in capture order; later
-     * passes (two-pass tshark, the GUI in any order) only read its result. */
-    if (!PINFO_FD_VISITED(pinfo) && !stored_record(pinfo, 0))
-        analyse_frame(pinfo, tree);
+    /* The segments are read once per frame, in capture order; later
+     * passes (two-pass tshark, the GUI in any order) only read the records. */
+    if (!PINFO_FD_VISITED(pinfo) && store && !tcphs_store_has_frame(store, pinfo->num))
+        keep_frame(pinfo, tree);
+    if (!store || !records_wanted(tree))
+        return store && tcphs_store_has_frame(store, pinfo->num) ? tvb_captured_length(tvb) : 0;
+    /* The records of the whole capture on a later pass (the connection
+     * verdicts are final there), of the capture so far on the first. */
+    tcphs_store_catch_up(store, PINFO_FD_VISITED(pinfo) ? G_MAXUINT32 : pinfo->num, keep_for_taps());
     /* Building the tree costs more than the analysis: skip it when no one
      * looks at tcphs (a tree that is not shown, with no tcphs field in a
      * filter, column or -e). */
@@ -700,6 +730,9 @@ static void tcphs_init(void)
     tcphs_store_free(store);    /* normally done by tcphs_cleanup() */
     store = tcphs_store_new();
     last_endpoints.valid = FALSE;
+    /* Expert Info registers itself after the dissectors' hand-off. */
+    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
+    expert_tap = find_tap_id("expert");
     tcphs_feed_reset(tcphs_bool_pref("tcp", "check_checksum"));
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
         return;
@@ -992,5 +1025,6 @@ void proto_register_tcphs(void)
 void proto_reg_handoff_tcphs(void)
 {
     tcphs_feed_register();
+
     register_postdissector(tcphs_handle);
 }

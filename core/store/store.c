@@ -29,7 +29,9 @@ typedef union {
 
 _Static_assert(sizeof(frame_slot) == sizeof(tcphs_record), "a packed segment fits in a record's slot");
 
-enum { SLOT_EMPTY = 0, SLOT_RECORD, SLOT_PACKED };
+/* SLOT_DEFERRED: a segment kept as it was read, not analysed yet
+ * (tcphs_store_defer()); packed like a packed connection's segments. */
+enum { SLOT_EMPTY = 0, SLOT_RECORD, SLOT_PACKED, SLOT_DEFERRED };
 
 /* Frame slots in pages by frame number, a page made when one of its frames
  * has a TCP layer: 49 bytes a frame, where a record apart and a pointer to
@@ -47,9 +49,11 @@ typedef struct {
     uint32_t count;
 } packed_conn;
 
-/* A whole connection. */
+/* A whole connection, and the endpoints of its first segment (which its
+ * deferred segments are packed against). */
 typedef struct {
     tcphs_conn conn;             /* first member: the store's tcphs_conn * is a whole_conn * */
+    tcphs_endpoint src, dst;
 } whole_conn;
 
 /* Connections in pages of CONN_PAGE by stream number: Wireshark numbers
@@ -81,6 +85,8 @@ struct tcphs_store {
     scratch_conn scratch;
     tcphs_record later_layer;    /* a later layer's record, until the caller copies it */
     uint32_t packed, whole;      /* connections of each kind */
+    uint32_t analysed_to;        /* every frame up to this one is analysed */
+    uint32_t deferred_to;        /* the last frame with a deferred segment */
 };
 
 /* ---- pages ---------------------------------------------------------------- */
@@ -149,7 +155,9 @@ static bool same_pair(const packed_conn *p, const tcphs_segment *seg)
            (tcphs_endpoint_equal(&seg->src, &p->dst) && tcphs_endpoint_equal(&seg->dst, &p->src));
 }
 
-static void pack(packed_segment *out, const tcphs_segment *seg, const packed_conn *p)
+/* A segment packed against the endpoints of its stream's first segment
+ * (first_src): which way it went is one bit. */
+static void pack(packed_segment *out, const tcphs_segment *seg, const tcphs_endpoint *first_src)
 {
     uint64_t ns = (uint64_t)seg->time_ns;
 
@@ -165,17 +173,18 @@ static void pack(packed_segment *out, const tcphs_segment *seg, const packed_con
     out->window = seg->window;
     out->mss = seg->mss;
     out->wscale = seg->wscale;
-    out->reversed = !tcphs_endpoint_equal(&seg->src, &p->src);
+    out->reversed = !tcphs_endpoint_equal(&seg->src, first_src);
 }
 
-static void unpack(tcphs_segment *seg, const packed_segment *in, uint32_t frame, const packed_conn *p)
+static void unpack(tcphs_segment *seg, const packed_segment *in, uint32_t frame, const tcphs_endpoint *first_src,
+                   const tcphs_endpoint *first_dst)
 {
     memset(seg, 0, sizeof(*seg));
     seg->frame = frame;
     seg->time_ns = (int64_t)(((uint64_t)in->time_hi << 32) | in->time_lo);
     seg->stream = in->stream;
-    seg->src = in->reversed ? p->dst : p->src;
-    seg->dst = in->reversed ? p->src : p->dst;
+    seg->src = in->reversed ? *first_dst : *first_src;
+    seg->dst = in->reversed ? *first_src : *first_dst;
     seg->seq = in->seq;
     seg->ack = in->ack;
     seg->len = in->len;
@@ -207,7 +216,7 @@ static frame_slot *segment_of(tcphs_store *store, const packed_conn *p, uint32_t
     frame_slot *slot = slot_of(store, p->frame[k], kind);
 
     if (slot)
-        unpack(seg, &slot->packed, p->frame[k], p);
+        unpack(seg, &slot->packed, p->frame[k], &p->src, &p->dst);
     return slot;
 }
 
@@ -244,7 +253,7 @@ static const tcphs_record *keep_packed(tcphs_store *store, packed_conn *p, const
     s = replayed(store, seg->stream, p);
     if (!tcphs_conn_update(&s->c.conn, seg, &s->rec[s->count]))
         return NULL;
-    pack(&page->slot[i].packed, seg, p);
+    pack(&page->slot[i].packed, seg, &p->src);
     page->kind[i] = SLOT_PACKED;
     p->frame[p->count++] = seg->frame;
     return &s->rec[s->count++];
@@ -261,6 +270,8 @@ static bool make_whole(tcphs_store *store, conn_page *page, uint32_t stream)
     if (!w)
         return false;
     tcphs_conn_init(&w->conn, stream);
+    w->src = p->src;
+    w->dst = p->dst;
     for (uint32_t k = 0; k < p->count; k++) {
         tcphs_segment seg;
         uint8_t *kind;
@@ -299,6 +310,8 @@ static void *new_conn(tcphs_store *store, conn_page *page, const tcphs_segment *
 
         if (w) {
             tcphs_conn_init(&w->conn, seg->stream);
+            w->src = seg->src;
+            w->dst = seg->dst;
             page->whole[i / 8] |= (uint8_t)(1u << (i % 8));
             store->whole++;
         }
@@ -390,6 +403,12 @@ const tcphs_record *tcphs_store_record(tcphs_store *store, uint32_t frame, tcphs
 
     if (!slot || *kind == SLOT_EMPTY)
         return NULL;
+    if (*kind == SLOT_DEFERRED) {
+        tcphs_store_catch_up(store, frame, keep);
+        slot = slot_of(store, frame, &kind);    /* the analysis may have made pages */
+        if (!slot || *kind == SLOT_EMPTY)
+            return NULL;
+    }
     if (*kind == SLOT_RECORD)
         return &slot->record;
     stream = slot->packed.stream;
@@ -405,6 +424,92 @@ const tcphs_record *tcphs_store_record(tcphs_store *store, uint32_t frame, tcphs
             return &s->rec[k];
     }
     return NULL;
+}
+
+/* ---- deferred segments -------------------------------------------------------- */
+
+/* The endpoints of stream seg->stream's first segment, its connection made
+ * (packed, with no segment yet) when this is its first; NULL when memory
+ * ran out. */
+static const tcphs_endpoint *first_endpoints(tcphs_store *store, const tcphs_segment *seg, const tcphs_endpoint **dst)
+{
+    uint32_t i = seg->stream % CONN_PAGE;
+    conn_page *page = conn_page_of(store, seg->stream, true);
+
+    if (!page || (!page->entry[i] && !new_conn(store, page, seg, true)))
+        return NULL;
+    if (is_whole(page, i)) {
+        whole_conn *w = (whole_conn *)page->entry[i];
+
+        *dst = &w->dst;
+        return &w->src;
+    }
+    *dst = &((packed_conn *)page->entry[i])->dst;
+    return &((packed_conn *)page->entry[i])->src;
+}
+
+bool tcphs_store_defer(tcphs_store *store, const tcphs_segment *seg)
+{
+    frame_page *page;
+    uint32_t i = seg->frame % FRAME_PAGE;
+    const tcphs_endpoint *src, *dst;
+
+    if (!tcphs_segment_has(seg, TCPHS_HAVE_REQUIRED) || seg->frame <= store->analysed_to)
+        return false;
+    page = frame_page_of(store, seg->frame, true);
+    if (!page || page->kind[i] != SLOT_EMPTY || (src = first_endpoints(store, seg, &dst)) == NULL)
+        return false;
+    pack(&page->slot[i].packed, seg, src);
+    page->kind[i] = SLOT_DEFERRED;
+    store->deferred_to = seg->frame;
+    return true;
+}
+
+/* Analyse the deferred segment in `slot` of frame `frame`. */
+static void analyse_deferred(tcphs_store *store, frame_slot *slot, uint8_t *kind, uint32_t frame, tcphs_keep keep)
+{
+    uint32_t stream = slot->packed.stream, i = stream % CONN_PAGE;
+    conn_page *page = conn_page_of(store, stream, false);
+    const tcphs_endpoint *src, *dst;
+    tcphs_segment seg;
+
+    *kind = SLOT_EMPTY;
+    if (!page || !page->entry[i])
+        return;     /* cannot happen: deferring made its connection */
+    if (is_whole(page, i)) {
+        src = &((whole_conn *)page->entry[i])->src;
+        dst = &((whole_conn *)page->entry[i])->dst;
+    } else {
+        src = &((packed_conn *)page->entry[i])->src;
+        dst = &((packed_conn *)page->entry[i])->dst;
+    }
+    unpack(&seg, &slot->packed, frame, src, dst);
+    tcphs_store_update(store, &seg, true, keep);
+}
+
+void tcphs_store_catch_up(tcphs_store *store, uint32_t frame, tcphs_keep keep)
+{
+    uint32_t last = frame < store->deferred_to ? frame : store->deferred_to;
+
+    for (uint32_t f = store->analysed_to + 1; f <= last && f != 0; f++) {
+        frame_page *page = frame_page_of(store, f, false);
+
+        if (!page) {
+            f |= FRAME_PAGE - 1;    /* no TCP frame in this page: on to the next */
+            continue;
+        }
+        if (page->kind[f % FRAME_PAGE] == SLOT_DEFERRED)
+            analyse_deferred(store, &page->slot[f % FRAME_PAGE], &page->kind[f % FRAME_PAGE], f, keep);
+    }
+    if (frame > store->analysed_to)
+        store->analysed_to = frame;
+}
+
+bool tcphs_store_has_frame(tcphs_store *store, uint32_t frame)
+{
+    uint8_t *kind;
+
+    return slot_of(store, frame, &kind) && *kind != SLOT_EMPTY;
 }
 
 void tcphs_store_counts(const tcphs_store *store, uint32_t *packed, uint32_t *whole)

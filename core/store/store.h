@@ -52,7 +52,28 @@ void tcphs_store_free(tcphs_store *store);
 const tcphs_record *tcphs_store_update(tcphs_store *store, const tcphs_segment *seg, bool first_layer,
                                        tcphs_keep keep);
 
-/* The record of the first TCP layer of `frame`; NULL when it has none. */
+/* Keep the segment of a frame's only TCP layer as it was read, to be
+ * analysed when a record is first asked for (tcphs_store_catch_up(), or
+ * tcphs_store_record() of its frame or a later one): a run that never
+ * reads tcphs then pays for no analysis, and every record is the same as
+ * if it had been analysed at once, since the analysis still sees each
+ * stream's segments in capture order.  In the frame's slot, packed as a
+ * packed connection's segments are.  False (nothing kept) when the segment
+ * lacks TCPHS_HAVE_REQUIRED, its frame is already analysed, or memory ran
+ * out. */
+bool tcphs_store_defer(tcphs_store *store, const tcphs_segment *seg);
+
+/* Analyse, in capture order, every segment deferred up to frame `frame`
+ * (UINT32_MAX: all of them), and take every frame up to it as analysed: a
+ * segment of a later-analysed frame is analysed at once with
+ * tcphs_store_update(), after a catch-up to the frame before it. */
+void tcphs_store_catch_up(tcphs_store *store, uint32_t frame, tcphs_keep keep);
+
+/* Whether a TCP layer of `frame` was kept (deferred or analysed). */
+bool tcphs_store_has_frame(tcphs_store *store, uint32_t frame);
+
+/* The record of the first TCP layer of `frame`; NULL when it has none.  A
+ * deferred segment is analysed first, with every one before it. */
 const tcphs_record *tcphs_store_record(tcphs_store *store, uint32_t frame, tcphs_keep keep);
 
 /* How many connections are packed and how many whole (tests, bench). */

@@ -124,6 +124,15 @@ static void check_frame(capture *cap, uint32_t frame, tcphs_keep keep)
     CHECK_INT(got->conn->stream, cap->stream_of[frame]);
 }
 
+/* The record of a frame, before the twin's later segments: the record
+ * alone (the connection has seen less than its twin). */
+static void check_frame_as_it_was(capture *cap, uint32_t frame)
+{
+    const tcphs_record *got = tcphs_store_record(cap->store, frame, TCPHS_KEEP_PACKED);
+
+    CHECK(got != NULL && same_record(got, &cap->want[frame]));
+}
+
 /*   1 a SYN   2 b SYN   3 a SYN-ACK   4 b RST-ACK   5 a ACK   6 c SYN
  * a completes its handshake (whole from frame 5), b is refused, c is
  * unanswered: b and c stay packed. */
@@ -231,11 +240,69 @@ static void test_missing_facts_keep_nothing(void)
     capture_end(&cap);
 }
 
+/* Keep segment (stream s) deferred: the store says nothing of it yet,
+ * and its twin records what the analysis must give once asked. */
+static void defer(capture *cap, uint32_t s, bool from_client, uint16_t flags, uint32_t seq, uint32_t ack,
+                  double at_ms)
+{
+    tcphs_endpoint client = client_of(s);
+    tcphs_segment seg = test_segment(&client, &server, from_client, flags, seq, ack, 0);
+
+    seg.frame = ++cap->frame;
+    seg.time_ns = T0 + (int64_t)(at_ms * MS);
+    seg.stream = s;
+    CHECK(tcphs_conn_update(&cap->twin[s], &seg, &cap->want[seg.frame]));
+    cap->stream_of[seg.frame] = s;
+    CHECK(tcphs_store_defer(cap->store, &seg));
+    CHECK(tcphs_store_has_frame(cap->store, seg.frame));
+}
+
+/* A run that never reads tcphs defers every segment.  Analysed later, all
+ * at once or frame by frame, in any order of asking, they give the records
+ * of segments analysed as they came, and packed and whole connections as
+ * before: the analysis still sees each stream in capture order.
+ *   1 a SYN   2 b SYN   3 a SYN-ACK   4 b RST-ACK   5 a ACK   (6 c SYN, 7 a FIN: later) */
+static void test_deferred_segments_analysed_when_asked(void)
+{
+    static capture cap;
+    static const uint32_t any_order[] = { 4, 1, 5, 2, 3, 7, 6 };
+
+    capture_start(&cap);
+    defer(&cap, A, CLIENT, TCPHS_SYN, 100, 0, 0);
+    defer(&cap, B, CLIENT, TCPHS_SYN, 500, 0, 1);
+    defer(&cap, A, SERVER, TCPHS_SYN | TCPHS_ACK, 7000, 101, 40);
+    defer(&cap, B, SERVER, TCPHS_RST | TCPHS_ACK, 0, 501, 3);
+    defer(&cap, A, CLIENT, TCPHS_ACK, 101, 7001, 41);
+    /* One pass that starts reading tcphs at frame 3: frames 1-3 analysed. */
+    tcphs_store_catch_up(cap.store, 3, TCPHS_KEEP_PACKED);
+    check_frame_as_it_was(&cap, 3);
+    /* Frame 5 asked for: 4 and 5 are analysed first. */
+    check_frame(&cap, 5, TCPHS_KEEP_PACKED);
+    check_counts(&cap, 1, 1);
+    /* An analysed frame takes no deferred segment; later frames do. */
+    {
+        tcphs_endpoint client = client_of(A);
+        tcphs_segment late = test_segment(&client, &server, CLIENT, TCPHS_ACK, 101, 7001, 0);
+
+        late.frame = 2;
+        late.stream = A;
+        CHECK(!tcphs_store_defer(cap.store, &late));
+    }
+    defer(&cap, C, CLIENT, TCPHS_SYN, 900, 0, 50);
+    defer(&cap, A, CLIENT, TCPHS_FIN | TCPHS_ACK, 101, 7001, 60);
+    tcphs_store_catch_up(cap.store, UINT32_MAX, TCPHS_KEEP_PACKED);
+    for (size_t i = 0; i < sizeof(any_order) / sizeof(any_order[0]); i++)
+        check_frame(&cap, any_order[i], TCPHS_KEEP_PACKED);
+    check_counts(&cap, 2, 1);
+    capture_end(&cap);
+}
+
 int main(void)
 {
     test_half_open_connections_stay_packed();
     test_taps_make_connections_whole();
     test_whole_when_packing_cannot_say_it_all();
     test_missing_facts_keep_nothing();
+    test_deferred_segments_analysed_when_asked();
     return check_failures() != 0;
 }
