@@ -105,6 +105,18 @@ typedef enum {
     TCPHS_ECN_MODE_COUNT
 } tcphs_ecn_mode;
 
+/* The congestion-control phase of a sender's round, tcphs.round.phase
+ * (rounds.h: the first rule that holds, in this order). */
+typedef enum {
+    TCPHS_ROUND_PHASE_NONE = 0,
+    TCPHS_ROUND_LOSS_RECOVERY,
+    TCPHS_ROUND_RECEIVER_LIMITED,
+    TCPHS_ROUND_SLOW_START,
+    TCPHS_ROUND_CONGESTION_AVOIDANCE,
+    TCPHS_ROUND_SENDER_LIMITED,
+    TCPHS_ROUND_PHASE_COUNT
+} tcphs_round_phase;
+
 const char *tcphs_phase_name(tcphs_phase phase);
 const char *tcphs_event_name(tcphs_event event);
 const char *tcphs_side_name(tcphs_side side);
@@ -120,5 +132,6 @@ const char *tcphs_state_name(tcphs_state state);
  * a code that is not Zeek's. */
 const char *tcphs_zeek_conn_state_description(const char *code);
 const char *tcphs_ecn_mode_name(tcphs_ecn_mode mode);
+const char *tcphs_round_phase_name(tcphs_round_phase phase);
 
 #endif /* TCPHS_VOCAB_H */
