@@ -51,6 +51,8 @@ struct tcphs_rounds_state {
     side_state side[2];
 };
 
+_Static_assert(sizeof(struct tcphs_rounds_state) <= 160, "one per connection that got past its SYN");
+
 /* ---- small helpers ------------------------------------------------------------- */
 
 static uint32_t add_saturated(uint32_t a, uint32_t b)

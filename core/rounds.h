@@ -15,7 +15,7 @@
  *
  * Memory: nothing until the first segment that is neither a bare SYN nor a
  * RST (SYN floods and port scans cost the 8 bytes of tcphs_rounds); then
- * one state of about 150 bytes per connection and one tcphs_round (48
+ * one state of 160 bytes per connection and one tcphs_round (48
  * bytes) per round, in a table that grows by half.
  */
 #ifndef TCPHS_ROUNDS_H
