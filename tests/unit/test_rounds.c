@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "core/conn.h"
 #include "core/rounds.h"
 #include "core/transfer.h"
 #include "segments.h"
@@ -899,6 +900,84 @@ static void test_bad_input(void)
     tcphs_rounds_free(&cap.rounds);
 }
 
+/* ---- through the connection ---------------------------------------------------------------- */
+
+/* tcphs_conn_update() feeds the rounds with the window scale the handshake
+ * negotiated (client shift 7, server shift 7): the record keeps the marks,
+ * tcphs_record_round() finds the round by frame number.
+ *
+ *   1-3  handshake with window scaling
+ *   4    data 1..1000      round 1
+ *   5    data 1001..2000
+ *   6    ACK 1001, raw window 20 (x 128 = 2560 bytes): ends round 1
+ *   7    ACK 1001, raw 20  a duplicate ACK
+ *   8    ACK 2001, raw 0   a zero window (between rounds 1 and 2)
+ *   9    data 2001..3000   round 2: window 0 - 1000 in flight < 1000: receiver-limited */
+static void test_through_the_connection(void)
+{
+    static const tcphs_endpoint client = { { 4, { 192, 0, 2, 10 } }, 40000 };
+    static const tcphs_endpoint server = { { 4, { 198, 51, 100, 20 } }, 80 };
+    static const struct {
+        bool from_client;
+        uint16_t flags;
+        uint32_t seq, ack, len;
+        uint16_t window;
+    } script[] = {
+        { CLIENT, SYN,       0,    0,    0,    64240 },
+        { SERVER, SYN | ACK, 5000, 1,    0,    65160 },
+        { CLIENT, ACK,       1,    5001, 0,    502 },
+        { CLIENT, ACK,       1,    5001, 1000, 502 },
+        { CLIENT, ACK,       1001, 5001, 1000, 502 },
+        { SERVER, ACK,       5001, 1001, 0,    20 },
+        { SERVER, ACK,       5001, 1001, 0,    20 },
+        { SERVER, ACK,       5001, 2001, 0,    0 },
+        { CLIENT, ACK,       2001, 5001, 1000, 502 },
+    };
+    tcphs_conn conn;
+    tcphs_record rec[10];
+    const tcphs_rounds *rounds;
+    tcphs_round_decision d;
+
+    tcphs_conn_init(&conn, 1);
+    for (uint32_t i = 0; i < sizeof(script) / sizeof(script[0]); i++) {
+        tcphs_segment seg = test_segment(&client, &server, script[i].from_client, script[i].flags, script[i].seq,
+                                         script[i].ack, script[i].len);
+
+        seg.frame = i + 1;
+        seg.time_ns = T0 + (int64_t)seg.frame * MS;
+        seg.stream = 1;
+        seg.window = script[i].window;
+        seg.have |= TCPHS_HAVE_WINDOW;
+        if (script[i].flags & SYN) {
+            seg.have |= TCPHS_OPT_WSCALE;
+            seg.wscale = 7;
+        }
+        CHECK(tcphs_conn_update(&conn, &seg, &rec[seg.frame]));
+    }
+    CHECK(rec[4].in_round && rec[5].in_round && rec[9].in_round);
+    CHECK(!rec[6].in_round);
+    CHECK_INT(tcphs_record_round(&rec[4], 4), 1);
+    CHECK_INT(tcphs_record_round(&rec[5], 5), 1);
+    CHECK_INT(tcphs_record_round(&rec[9], 9), 2);
+    CHECK_INT(tcphs_record_round(&rec[6], 6), 0);
+    CHECK(!rec[6].dup_ack);
+    CHECK(rec[7].dup_ack);
+    CHECK(rec[8].zero_window);
+    CHECK(!rec[5].sent_again);
+
+    rounds = tcphs_conn_rounds(&conn);
+    CHECK_INT(tcphs_rounds_get(rounds, C, 1)->end_frame, 6);
+    CHECK_INT(tcphs_rounds_get(rounds, C, 1)->window, 65160);   /* the SYN-ACK's, unscaled, the largest */
+    CHECK_INT(tcphs_rounds_counts(rounds, S).dup_acks, 1);
+    CHECK_INT(tcphs_rounds_counts(rounds, S).zero_windows, 1);
+    CHECK_INT(tcphs_rounds_counts(rounds, C).rounds, 2);
+    CHECK(tcphs_rounds_decide(rounds, C, 2, &d));
+    CHECK_STR(tcphs_round_phase_name(d.phase), "receiver-limited");
+    CHECK_INT(d.rule, TCPHS_RULE_WINDOW_FULL);
+    CHECK_INT(d.cause_window, 0);
+    tcphs_conn_free(&conn);
+}
+
 int main(void)
 {
     test_phase_words();
@@ -921,5 +1000,6 @@ int main(void)
     test_dup_ack_conditions();
     test_dup_ack_count();
     test_bad_input();
+    test_through_the_connection();
     return check_failures() != 0;
 }
