@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(TCPHS_INFLIGHT_MAX < (1u << 24), "tcphs_record.acks_segments has 24 bits");
+_Static_assert(TCPHS_INFLIGHT_MAX < (1u << 20), "tcphs_record.acks_segments has 20 bits");
 _Static_assert(sizeof(tcphs_record) <= 48, "a tcphs_record is stored with every TCP frame");
 _Static_assert((TCPHS_WSCALE_SHIFT_MASK | TCPHS_WSCALE_KNOWN | TCPHS_WSCALE_CLAMPED) < (1 << 6),
                "tcphs_record.wscale has 6 bits");
@@ -639,6 +639,18 @@ static void update_transfer(tcphs_conn *conn, tcphs_side side, const tcphs_segme
     rec->starts_behind = result.starts_behind;
 }
 
+/* Rounds, phases and trouble counters (rounds.c), with the window's scale
+ * update_transfer() just set. */
+static void update_rounds(tcphs_conn *conn, tcphs_side side, const tcphs_segment *seg, tcphs_record *rec)
+{
+    tcphs_rounds_result result = tcphs_rounds_update(&conn->rounds, side, seg, (uint8_t)rec->wscale);
+
+    rec->in_round = result.round != 0;
+    rec->sent_again = (result.marks & TCPHS_MARK_SENT_AGAIN) != 0;
+    rec->dup_ack = (result.marks & TCPHS_MARK_DUP_ACK) != 0;
+    rec->zero_window = (result.marks & TCPHS_MARK_ZERO_WINDOW) != 0;
+}
+
 bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record *rec)
 {
     tcphs_side side;
@@ -679,6 +691,7 @@ bool tcphs_conn_update(tcphs_conn *conn, const tcphs_segment *seg, tcphs_record 
     tcphs_zeek_update(&conn->zeek, seg);
     track_endpoints(conn, seg, side, rec);
     update_transfer(conn, side, seg, rec);
+    update_rounds(conn, side, seg, rec);
     return true;
 }
 
@@ -802,6 +815,19 @@ tcphs_ecn_mode tcphs_conn_ecn_mode(const tcphs_conn *conn)
 void tcphs_conn_free(tcphs_conn *conn)
 {
     tcphs_transfer_free(&conn->transfer);
+    tcphs_rounds_free(&conn->rounds);
+}
+
+const tcphs_rounds *tcphs_conn_rounds(const tcphs_conn *conn)
+{
+    return &conn->rounds;
+}
+
+uint32_t tcphs_record_round(const tcphs_record *rec, uint32_t frame)
+{
+    if (!rec->conn || !rec->in_round)
+        return 0;
+    return tcphs_rounds_round_at(tcphs_conn_rounds(rec->conn), rec->from, frame);
 }
 
 const tcphs_transfer *tcphs_conn_transfer(const tcphs_conn *conn)

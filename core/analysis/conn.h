@@ -14,6 +14,7 @@
 
 #include "core/analysis/endpoint.h"
 #include "core/analysis/links.h"
+#include "core/analysis/rounds.h"
 #include "core/feed/segment.h"
 #include "core/analysis/transfer.h"
 #include "core/analysis/vocab.h"
@@ -75,9 +76,15 @@ typedef struct {
     tcphs_state_pair states;        /* ... and once it has been sent and delivered */
     /* In the record's last four bytes: an ACK covers at most the
      * TCPHS_INFLIGHT_MAX segments queued. */
-    uint32_t acks_segments : 24; /* payload segments of the peer this ACK covers first and completely */
+    uint32_t acks_segments : 20; /* payload segments of the peer this ACK covers first and completely */
     uint32_t wscale : 6;     /* TCPHS_WSCALE_*: the window's shift as known when read */
     uint32_t starts_behind : 1; /* below sequence numbers its sender already sent (transfer.h) */
+    /* Rounds (rounds.h): the round itself is found by frame number,
+     * tcphs_record_round(), so that a record stays 48 bytes. */
+    uint32_t in_round : 1;   /* payload for rounds: tcphs.round and its aggregates */
+    uint32_t sent_again : 1; /* TCPHS_MARK_SENT_AGAIN */
+    uint32_t dup_ack : 1;    /* TCPHS_MARK_DUP_ACK */
+    uint32_t zero_window : 1; /* TCPHS_MARK_ZERO_WINDOW */
 } tcphs_record;
 
 /* Internal handshake states; tcphs_conn_hs_verdict() maps them to the words. */
@@ -160,6 +167,7 @@ struct tcphs_conn {
     tcphs_endpoints endpoints; /* both endpoints' RFC 9293 states (endpoint.c) */
     tcphs_links links;         /* tcphs.frame.* */
     tcphs_transfer transfer;   /* data transfer (transfer.h) */
+    tcphs_rounds rounds;       /* rounds, phases, trouble counters (rounds.h) */
 };
 
 /* Start an empty connection record for a tcp.stream. */
@@ -179,6 +187,13 @@ const tcphs_transfer *tcphs_conn_transfer(const tcphs_conn *conn);
 /* The data-transfer answers of a segment (acked_in, RTT, ...); NULL when
  * none are known (yet). */
 const tcphs_xfer *tcphs_record_xfer(const tcphs_record *rec);
+
+/* The connection's rounds as they stand (NULL: none). */
+const tcphs_rounds *tcphs_conn_rounds(const tcphs_conn *conn);
+
+/* tcphs.round of the record of frame `frame` (records do not keep their
+ * frame number); 0 when it is not payload for rounds. */
+uint32_t tcphs_record_round(const tcphs_record *rec, uint32_t frame);
 
 /* tcphs.window.bytes; false when the window scale is unknown. */
 bool tcphs_record_window_bytes(const tcphs_record *rec, uint32_t *bytes);

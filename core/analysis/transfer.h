@@ -64,7 +64,7 @@ typedef struct {
 /* At most this many segments per direction wait for their ACK.  When more
  * do (a capture that lost every ACK), the oldest is forgotten: it then has
  * no tcphs.acked_in, rather than a wrong one. */
-#define TCPHS_INFLIGHT_MAX 65536u    /* below 2^24: tcphs_record.acks_segments */
+#define TCPHS_INFLIGHT_MAX 65536u    /* below 2^20: tcphs_record.acks_segments */
 
 /* One direction: what one side sent and what the other acknowledged. */
 typedef struct {

@@ -102,4 +102,16 @@ typedef enum {
     TCPHS_ECN_MODE_COUNT
 } tcphs_ecn_mode;
 
+/* The congestion-control phase of a sender's round, tcphs.round.phase
+ * (rounds.h: the first rule that holds, in this order). */
+typedef enum {
+    TCPHS_ROUND_PHASE_NONE = 0,
+    TCPHS_ROUND_LOSS_RECOVERY,
+    TCPHS_ROUND_RECEIVER_LIMITED,
+    TCPHS_ROUND_SLOW_START,
+    TCPHS_ROUND_CONGESTION_AVOIDANCE,
+    TCPHS_ROUND_SENDER_LIMITED,
+    TCPHS_ROUND_PHASE_COUNT
+} tcphs_round_phase;
+
 #endif /* TCPHS_VOCAB_H */

@@ -114,6 +114,15 @@ static const char *const ecn_mode_words[TCPHS_ECN_MODE_COUNT] = {
     [TCPHS_ECN_ACCURATE] = "accurate",
 };
 
+static const char *const round_phase_words[TCPHS_ROUND_PHASE_COUNT] = {
+    [TCPHS_ROUND_PHASE_NONE]           = "none",
+    [TCPHS_ROUND_LOSS_RECOVERY]        = "loss recovery",
+    [TCPHS_ROUND_RECEIVER_LIMITED]     = "receiver-limited",
+    [TCPHS_ROUND_SLOW_START]           = "slow start",
+    [TCPHS_ROUND_CONGESTION_AVOIDANCE] = "congestion avoidance",
+    [TCPHS_ROUND_SENDER_LIMITED]       = "sender-limited",
+};
+
 const char *tcphs_phase_name(tcphs_phase phase) { return WORD_AT(phase_words, phase); }
 const char *tcphs_event_name(tcphs_event event) { return WORD_AT(event_words, event); }
 const char *tcphs_side_name(tcphs_side side) { return WORD_AT(side_words, side); }
@@ -143,3 +152,5 @@ const char *tcphs_zeek_conn_state_description(const char *code)
 }
 
 const char *tcphs_ecn_mode_name(tcphs_ecn_mode mode) { return WORD_AT(ecn_mode_words, mode); }
+
+const char *tcphs_round_phase_name(tcphs_round_phase phase) { return WORD_AT(round_phase_words, phase); }

@@ -29,5 +29,6 @@ const char *tcphs_state_name(tcphs_state state);
  * a code that is not Zeek's. */
 const char *tcphs_zeek_conn_state_description(const char *code);
 const char *tcphs_ecn_mode_name(tcphs_ecn_mode mode);
+const char *tcphs_round_phase_name(tcphs_round_phase phase);
 
 #endif /* TCPHS_NAMES_H */
