@@ -27,6 +27,7 @@
 #include "core/analysis/conn.h"
 #include "core/store/store.h"
 #include "core/words/text.h"
+#include "core/words/round_text.h"
 #include "core/words/rtt_text.h"
 #include "core/analysis/transfer.h"
 
@@ -92,6 +93,21 @@ static int hf_tcphs_window_bytes = -1;
 static int hf_tcphs_acks_segments = -1;
 static int hf_tcphs_throughput_client = -1;
 static int hf_tcphs_throughput_server = -1;
+
+static int hf_tcphs_round = -1;
+static int hf_tcphs_round_segments = -1;
+static int hf_tcphs_round_bytes = -1;
+static int hf_tcphs_round_growth = -1;
+static int hf_tcphs_round_inflight = -1;
+static int hf_tcphs_round_phase = -1;
+static int hf_tcphs_rounds_client = -1;
+static int hf_tcphs_rounds_server = -1;
+static int hf_tcphs_sent_again_client = -1;
+static int hf_tcphs_sent_again_server = -1;
+static int hf_tcphs_dup_acks_client = -1;
+static int hf_tcphs_dup_acks_server = -1;
+static int hf_tcphs_zero_windows_client = -1;
+static int hf_tcphs_zero_windows_server = -1;
 
 static gint ett_tcphs = -1;
 static gint ett_tcphs_connection = -1;
@@ -405,6 +421,26 @@ static void add_throughputs(const out_tree *out, const tcphs_conn *conn)
         add_double(out, hf_tcphs_throughput_server, bps);
 }
 
+/* tcphs.conn.rounds_*, sent_again_*, dup_acks_*, zero_windows_*: by
+ * tcphs's own rules (core/analysis/rounds.h), so that every release counts
+ * alike and a filter such as tcphs.conn.dup_acks_server > 2 finds every
+ * packet of the streams in trouble. */
+static void add_trouble_counters(const out_tree *out, const tcphs_conn *conn)
+{
+    const tcphs_rounds *rounds = tcphs_conn_rounds(conn);
+    tcphs_rounds_counters client = tcphs_rounds_counts(rounds, TCPHS_SIDE_CLIENT);
+    tcphs_rounds_counters server = tcphs_rounds_counts(rounds, TCPHS_SIDE_SERVER);
+
+    add_uint(out, hf_tcphs_rounds_client, client.rounds);
+    add_uint(out, hf_tcphs_rounds_server, server.rounds);
+    add_uint(out, hf_tcphs_sent_again_client, client.sent_again);
+    add_uint(out, hf_tcphs_sent_again_server, server.sent_again);
+    add_uint(out, hf_tcphs_dup_acks_client, client.dup_acks);
+    add_uint(out, hf_tcphs_dup_acks_server, server.dup_acks);
+    add_uint(out, hf_tcphs_zero_windows_client, client.zero_windows);
+    add_uint(out, hf_tcphs_zero_windows_server, server.zero_windows);
+}
+
 static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
 {
     proto_item *ti = proto_tree_add_none_format(parent->tree, hf_tcphs_group_counters, parent->tvb, 0, 0,
@@ -416,6 +452,7 @@ static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
 
     add_counters(&out, conn);
     add_throughputs(&out, conn);
+    add_trouble_counters(&out, conn);
 }
 
 /* tcphs.frame.*: FT_FRAMENUM, so the GUI jumps to the frame and marks it
@@ -493,6 +530,40 @@ static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_re
         add_uint(out, hf_tcphs_acks_segments, rec->acks_segments);
 }
 
+/* tcphs.round*: the round of a payload segment and what its round did.
+ * The round's values are final once it has ended (an ACK of the other side
+ * covered its first segment): in two-pass tshark and the GUI; the state so
+ * far in one pass.  On the round's first segment, the phase's label says
+ * which rule decided it and what it compared (core/words/round_text.c). */
+static void add_round(const out_tree *out, packet_info *pinfo, const tcphs_record *rec)
+{
+    const tcphs_rounds *rounds = tcphs_conn_rounds(rec->conn);
+    uint32_t number = tcphs_record_round(rec, pinfo->num);
+    const tcphs_round *round = number ? tcphs_rounds_get(rounds, rec->from, number) : NULL;
+    tcphs_round_decision d;
+    double growth;
+    proto_item *item;
+
+    if (!round)
+        return;
+    add_uint(out, hf_tcphs_round, number);
+    add_uint(out, hf_tcphs_round_segments, round->segments);
+    add_uint(out, hf_tcphs_round_bytes, round->bytes);
+    if (tcphs_rounds_growth(rounds, rec->from, number, &growth))
+        add_double(out, hf_tcphs_round_growth, growth);
+    add_uint(out, hf_tcphs_round_inflight, round->inflight);
+    if (!tcphs_rounds_decide(rounds, rec->from, number, &d))
+        return;
+    item = add_string(out, hf_tcphs_round_phase, tcphs_round_phase_name(d.phase));
+    if (round->first_frame == pinfo->num && tcphs_show_notes &&
+        proto_field_is_referenced(out->tree, hf_tcphs_round_phase)) {
+        char why[TCPHS_ROUND_TEXT_MAX];
+
+        tcphs_round_decision_text(why, sizeof(why), &d);
+        proto_item_append_text(item, " [%s]", why);
+    }
+}
+
 /* The fields of the Connection subtree (add_connection()). */
 static int *const connection_fields[] = {
     &hf_tcphs_connection, &hf_tcphs_conn_state, &hf_tcphs_history,
@@ -505,6 +576,9 @@ static int *const connection_fields[] = {
     &hf_tcphs_group_counters, &hf_tcphs_packets_client, &hf_tcphs_packets_server,
     &hf_tcphs_bytes_client, &hf_tcphs_bytes_server, &hf_tcphs_duration,
     &hf_tcphs_throughput_client, &hf_tcphs_throughput_server,
+    &hf_tcphs_rounds_client, &hf_tcphs_rounds_server, &hf_tcphs_sent_again_client, &hf_tcphs_sent_again_server,
+    &hf_tcphs_dup_acks_client, &hf_tcphs_dup_acks_server, &hf_tcphs_zero_windows_client,
+    &hf_tcphs_zero_windows_server,
     &hf_tcphs_group_links,
     &hf_tcphs_link[0], &hf_tcphs_link[1], &hf_tcphs_link[2], &hf_tcphs_link[3],
     &hf_tcphs_link[4], &hf_tcphs_link[5], &hf_tcphs_link[6],
@@ -678,6 +752,7 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
     add_state(&out, hf_tcphs_state_server, rec, TCPHS_SIDE_SERVER);
     add_note(&out, rec);
     add_transfer(&out, pinfo, rec);
+    add_round(&out, pinfo, rec);
     /* The anomalies before the long Connection subtree, where a reader sees them. */
     add_experts(pinfo, ti, ti, rec);
     if (connection_referenced(out.tree))
@@ -950,6 +1025,49 @@ void proto_register_tcphs(void)
         { &hf_tcphs_throughput_server,
           { "Throughput (server)", "tcphs.conn.throughput_server", FT_DOUBLE, BASE_NONE, NULL, 0x0,
             "Server payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
+        { &hf_tcphs_round,
+          { "Round", "tcphs.round", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The sender's round (flight) this payload segment was sent in: a round ends at the first ACK "
+            "that covers its first segment", HFILL } },
+        { &hf_tcphs_round_segments,
+          { "Segments in round", "tcphs.round.segments", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "How many of the round's segments carried new bytes", HFILL } },
+        { &hf_tcphs_round_bytes,
+          { "New bytes in round", "tcphs.round.bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The round's new bytes: above the highest sequence number sent before", HFILL } },
+        { &hf_tcphs_round_growth,
+          { "Growth", "tcphs.round.growth", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+            "The round's most bytes in flight divided by the previous round's", HFILL } },
+        { &hf_tcphs_round_inflight,
+          { "Most in flight", "tcphs.round.inflight", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The most bytes in flight after any segment of the round", HFILL } },
+        { &hf_tcphs_round_phase,
+          { "Phase of round", "tcphs.round.phase", FT_STRING, BASE_NONE, NULL, 0x0,
+            "loss recovery, receiver-limited, slow start, congestion avoidance or sender-limited", HFILL } },
+        { &hf_tcphs_rounds_client,
+          { "Rounds (client)", "tcphs.conn.rounds_client", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The client's rounds of payload", HFILL } },
+        { &hf_tcphs_rounds_server,
+          { "Rounds (server)", "tcphs.conn.rounds_server", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The server's rounds of payload", HFILL } },
+        { &hf_tcphs_sent_again_client,
+          { "Sent again (client)", "tcphs.conn.sent_again_client", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The client's payload segments that start below bytes it had already sent", HFILL } },
+        { &hf_tcphs_sent_again_server,
+          { "Sent again (server)", "tcphs.conn.sent_again_server", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The server's payload segments that start below bytes it had already sent", HFILL } },
+        { &hf_tcphs_dup_acks_client,
+          { "Duplicate ACKs (client)", "tcphs.conn.dup_acks_client", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Duplicate ACKs the client sent, as RFC 5681 section 2 defines them", HFILL } },
+        { &hf_tcphs_dup_acks_server,
+          { "Duplicate ACKs (server)", "tcphs.conn.dup_acks_server", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Duplicate ACKs the server sent, as RFC 5681 section 2 defines them", HFILL } },
+        { &hf_tcphs_zero_windows_client,
+          { "Zero windows (client)", "tcphs.conn.zero_windows_client", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The client's segments (not SYN, not RST) that advertised a zero window", HFILL } },
+        { &hf_tcphs_zero_windows_server,
+          { "Zero windows (server)", "tcphs.conn.zero_windows_server", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The server's segments (not SYN, not RST) that advertised a zero window", HFILL } },
     };
 
     static gint *ett[] = {

@@ -38,6 +38,7 @@ PER_PACKET_FIELDS = [
     "tcphs.state.server",
     "tcphs.window.bytes",
     "tcphs.acks.segments",
+    "tcphs.round",
 ]
 
 # Per-packet fields that a later packet completes (the ACK of the segment):
@@ -48,6 +49,11 @@ WHOLE_CAPTURE_PACKET_FIELDS = [
     "tcphs.rtt.estimated",
     "tcphs.rtt.deviation",
     "tcphs.rtt.rto",
+    "tcphs.round.segments",
+    "tcphs.round.bytes",
+    "tcphs.round.growth",
+    "tcphs.round.inflight",
+    "tcphs.round.phase",
 ]
 
 # Connection fields: the whole stream's verdicts (final in two passes).
@@ -86,6 +92,14 @@ CONNECTION_FIELDS = [
     "tcphs.frame.rst",
     "tcphs.conn.throughput_client",
     "tcphs.conn.throughput_server",
+    "tcphs.conn.rounds_client",
+    "tcphs.conn.rounds_server",
+    "tcphs.conn.sent_again_client",
+    "tcphs.conn.sent_again_server",
+    "tcphs.conn.dup_acks_client",
+    "tcphs.conn.dup_acks_server",
+    "tcphs.conn.zero_windows_client",
+    "tcphs.conn.zero_windows_server",
 ]
 
 KEY_FIELDS = ["frame.number", "tcp.stream"]
@@ -109,7 +123,7 @@ BOOLEAN_FIELDS = {
 # Doubles print as "%.15g" in Wireshark 4.0 - 4.4 and in the shortest form
 # that reads back exactly from 4.6 on ("6e+06"): the expected files hold 12
 # significant digits.
-DOUBLE_FIELDS = {"tcphs.conn.throughput_client", "tcphs.conn.throughput_server"}
+DOUBLE_FIELDS = {"tcphs.conn.throughput_client", "tcphs.conn.throughput_server", "tcphs.round.growth"}
 
 
 def normalize_double(text):
