@@ -625,10 +625,10 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
     const tcphs_conn *conn = rec->conn;
     out_tree out = { NULL, tvb };
     proto_item *ti;
+    char title[64];
 
-    ti = proto_tree_add_protocol_format(tree, proto_tcphs, tvb, 0, 0, "Handshake Analysis: %s, %s from %s",
-                                        tcphs_phase_name(rec->phase), tcphs_event_name(rec->event),
-                                        tcphs_side_name(rec->from));
+    tcphs_record_title(title, sizeof(title), (tcphs_phase)rec->phase, (tcphs_event)rec->event, (tcphs_side)rec->from);
+    ti = proto_tree_add_protocol_format(tree, proto_tcphs, tvb, 0, 0, "Handshake Analysis: %s", title);
     out.tree = proto_item_add_subtree(ti, ett_tcphs);
     add_string(&out, hf_tcphs_phase, tcphs_phase_name(rec->phase));
     add_string(&out, hf_tcphs_event, tcphs_event_name(rec->event));

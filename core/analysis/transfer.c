@@ -9,6 +9,9 @@
 
 #include <glib.h>
 
+_Static_assert(sizeof(tcphs_xfer) <= 32, "a slot is kept for every acknowledged segment");
+_Static_assert(TCPHS_XFER_LATE_CLOCK < (1u << 8), "tcphs_xfer.flags has 8 bits");
+
 /* First sizes of the slot table and of an in-flight queue.  Small: most
  * connections of a SYN flood or a port scan write one slot (the SYN's,
  * answered by the SYN-ACK) and queue one segment.  The queue doubles; the
@@ -292,6 +295,7 @@ static uint32_t on_ack(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment 
             continue;       /* out of memory: no answer rather than a wrong one */
         x->flags |= TCPHS_XFER_ACKED | e->flags;
         x->acked_in = seg->frame;
+        x->ack_beyond = ack - e->end < TCPHS_ACK_BEYOND_FAR ? ack - e->end : TCPHS_ACK_BEYOND_FAR;
         x->ack_delay_ns = seg->time_ns - e->sent_ns;
         if (beyond)
             x->flags |= TCPHS_XFER_BEYOND;
@@ -355,6 +359,14 @@ bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *byte
         return false;
     *bytes = flow->acked_payload_bytes;
     *ns = flow->acked_payload_ns - flow->first_payload_ns;
+    return true;
+}
+
+bool tcphs_xfer_ack(const tcphs_xfer *x, uint32_t end, uint32_t *ack)
+{
+    if (!x || !(x->flags & TCPHS_XFER_ACKED) || x->ack_beyond >= TCPHS_ACK_BEYOND_FAR)
+        return false;
+    *ack = end + x->ack_beyond;
     return true;
 }
 

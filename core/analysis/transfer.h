@@ -42,8 +42,19 @@ typedef struct {
     int64_t  srtt_before_ns; /* the sender's SRTT and RTTVAR before this sample */
     int64_t  rttvar_before_ns; /*   (with ESTIMATE, not FIRST) */
     uint32_t acked_in;       /* frame of the first ACK covering its last sequence number */
-    uint32_t flags;          /* TCPHS_XFER_* */
+    uint32_t flags : 8;      /* TCPHS_XFER_* */
+    uint32_t ack_beyond : 24; /* (with ACKED) that ACK's ack minus the segment's end (seq + len,
+                                 + 1 for SYN or FIN): how far past it the ACK reaches, so that
+                                 the note can name the real ack; TCPHS_ACK_BEYOND_FAR or more
+                                 is kept as TCPHS_ACK_BEYOND_FAR (the ack is then not named) */
 } tcphs_xfer;
+
+#define TCPHS_ACK_BEYOND_FAR 0xffffffu
+
+/* The ack of the ACK that answered a slot's segment (end: the segment's
+ * seq + len, + 1 for SYN or FIN); false when not known (no ACK yet, or it
+ * reached TCPHS_ACK_BEYOND_FAR bytes past the segment or more). */
+bool tcphs_xfer_ack(const tcphs_xfer *x, uint32_t end, uint32_t *ack);
 
 /* An estimator state, RFC 6298 section 2. */
 typedef struct {

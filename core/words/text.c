@@ -240,17 +240,40 @@ static void note_syn_ack_retransmission(tcphs_strbuf *out, const note_ctx *ctx)
         ctx->who, ctx->who_ep, own_isn_letter(ctx), ctx->rec->seq, ctx->peer);
 }
 
+/* The ACK of a segment whose end (seq + len, + 1 for a FIN) is `end` and
+ * whose sum is `sum` ("seq + len"): the real one once a later ACK was read
+ * (two passes, or the GUI), "acknowledged by frame 18 (relative ack 196814 =
+ * seq + len + 17920: it also covers the next 17920 bytes)"; before that,
+ * the ack that would cover it, in words that do not say one came. */
+static void put_acked(tcphs_strbuf *out, const note_ctx *ctx, uint32_t end, const char *sum, const char *them)
+{
+    const tcphs_xfer *x = tcphs_record_xfer(ctx->rec);
+    uint32_t shown_end = ctx->own_isn_known ? end - ctx->own_isn : end;
+    const char *kind = ctx->own_isn_known ? "relative" : "raw";
+    uint32_t ack;
+
+    if (x && (x->flags & TCPHS_XFER_ACKED)) {
+        tcphs_strbuf_appendf(out, "; acknowledged by frame %u", x->acked_in);
+        if (!tcphs_xfer_ack(x, end, &ack))
+            tcphs_strbuf_appendf(out, " (its ack reaches 16 MiB or more past %s)", sum);
+        else if (ack == end)
+            tcphs_strbuf_appendf(out, " (%s ack %u = %s)", kind, shown_end, sum);
+        else
+            tcphs_strbuf_appendf(out, " (%s ack %u = %s + %u: it also covers the next %u bytes)", kind,
+                                 shown_end + (ack - end), sum, ack - end, ack - end);
+        return;
+    }
+    tcphs_strbuf_appendf(out, "; an ACK from the %s covers %s once its ack reaches %s = %u (%s)", ctx->peer, them,
+                         sum, shown_end, kind);
+}
+
 static void note_data(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
     tcphs_strbuf_appendf(out, "%s sends %u bytes of data at ", ctx->who, rec->len);
     put_seq(out, ctx, rec->seq);
-    tcphs_strbuf_appendf(out, "; the %s acknowledges them with ack = seq + len = ", ctx->peer);
-    if (ctx->own_isn_known)
-        tcphs_strbuf_appendf(out, "%u (relative)", rec->seq - ctx->own_isn + rec->len);
-    else
-        tcphs_strbuf_appendf(out, "%u (raw)", rec->seq + rec->len);
+    put_acked(out, ctx, rec->seq + rec->len, "seq + len", "them");
     /* RFC 6298, section 3: an ACK of bytes sent more than once cannot tell
      * which copy it answers, so it times neither.  The capture cannot tell
      * a copy from a segment overtaken on its way to the capture point (and
@@ -308,10 +331,7 @@ static void note_fin(tcphs_strbuf *out, const note_ctx *ctx)
         tcphs_strbuf_appendf(out, " after %u bytes of data", rec->len);
     tcphs_strbuf_appendf(out, " at ");
     put_seq(out, ctx, fin_seq);
-    tcphs_strbuf_appendf(out, "; the %s acknowledges it with ack = seq + 1 = %u", ctx->peer,
-        ctx->own_isn_known ? fin_seq - ctx->own_isn + 1 : fin_seq + 1);
-    if (ctx->own_isn_known)
-        tcphs_strbuf_appendf(out, " (relative)");
+    put_acked(out, ctx, fin_seq + 1, "seq + 1", "it");
 }
 
 static void note_peer_fin(tcphs_strbuf *out, const note_ctx *ctx)
@@ -412,5 +432,10 @@ void tcphs_note(char *buf, size_t size, const tcphs_record *rec, const char *cli
         return;
     build_ctx(&ctx, rec, client_text, server_text);
     note_writers[rec->event](&out, &ctx);
+    /* RFC 9293, 3.8.6.2.1: a zero window stops the peer's data until the
+     * window opens (Wireshark's [TCP ZeroWindow]: not on SYN, FIN or RST). */
+    if (rec->window == 0 && (rec->flags & TCPHS_ACK) && !(rec->flags & (TCPHS_SYN | TCPHS_FIN | TCPHS_RST)))
+        tcphs_strbuf_appendf(&out, "; it advertises a zero window: the %s must stop sending data until the "
+                                   "window opens", ctx.peer);
     put_state_changes(&out, rec);
 }
