@@ -284,11 +284,12 @@ static void add_handshake_timing(const out_tree *out, const tcphs_conn *conn)
 }
 
 /* What each side offered is shown as soon as its SYN (or SYN-ACK) was
- * seen: mss_client, mss_server, wscale_client, wscale_server.  What the
- * connection uses is a verdict on the pair, so every negotiated option
- * (mss_effective, wscale, sack, timestamps, ecn, tfo, ecn_mode) is shown only once
- * both the SYN and the SYN-ACK were seen, and then all of them: an
- * unanswered SYN has negotiated nothing, Fast Open included. */
+ * seen: mss_client, mss_server, wscale_client, wscale_server, and tfo, a
+ * fact about the client's SYN alone (it carried data or a Fast Open cookie,
+ * answered or not).  What the connection uses is a verdict on the pair, so
+ * every negotiated option (mss_effective, wscale, sack, timestamps, ecn,
+ * ecn_mode) is shown only once both the SYN and the SYN-ACK were seen, and
+ * then all of them: an unanswered SYN has negotiated nothing. */
 static void add_options(const out_tree *out, const tcphs_conn *conn)
 {
     const tcphs_offer *client = &conn->offer[TCPHS_SIDE_CLIENT];
@@ -302,6 +303,8 @@ static void add_options(const out_tree *out, const tcphs_conn *conn)
         add_uint(out, hf_tcphs_opt_wscale_client, client->wscale);
     if (server->offered & TCPHS_OFFER_WSCALE)
         add_uint(out, hf_tcphs_opt_wscale_server, server->wscale);
+    if (client->offered & TCPHS_OFFER_SEEN)
+        add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
     if (!tcphs_conn_options_known(conn))
         return;
     add_uint(out, hf_tcphs_opt_mss_effective, tcphs_conn_mss_effective(conn));
@@ -309,7 +312,6 @@ static void add_options(const out_tree *out, const tcphs_conn *conn)
     add_boolean(out, hf_tcphs_opt_sack, tcphs_conn_negotiated(conn, TCPHS_OFFER_SACK));
     add_boolean(out, hf_tcphs_opt_timestamps, tcphs_conn_negotiated(conn, TCPHS_OFFER_TIMESTAMPS));
     add_boolean(out, hf_tcphs_opt_ecn, tcphs_conn_negotiated(conn, TCPHS_OFFER_ECN));
-    add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
     add_string(out, hf_tcphs_opt_ecn_mode, tcphs_ecn_mode_name(tcphs_conn_ecn_mode(conn)));
 }
 
