@@ -125,6 +125,11 @@ void tcphs_lab_collect(tcphs_lab *lab, uint32_t frame, int64_t rel_ns, const tcp
         side->min_window = row;
         side->min_window_bytes = window;
     }
+    if (!(rec->flags & (TCPHS_RST | TCPHS_SYN)) && tcphs_record_window_bytes(rec, &window) &&
+        (side->min_scaled_window.frame == 0 || window < side->min_scaled_window_bytes)) {
+        side->min_scaled_window = row;
+        side->min_scaled_window_bytes = window;
+    }
     if (rec->acks_segments)
         side->acks_covering[rec->acks_segments >= 3 ? 2 : rec->acks_segments - 1]++;
 }
@@ -254,8 +259,19 @@ static void write_window(FILE *out, const tcphs_lab *lab, tcphs_side receiver)
     }
     fprintf(out, "Smallest window the %s advertised: **%" PRIu32 " bytes** in frame %" PRIu32 " (raw %u",
             tcphs_side_name(receiver), side->min_window_bytes, side->min_window.frame, rec->window);
-    if (rec->flags & TCPHS_SYN)
-        fprintf(out, ", a SYN's window is never scaled, RFC 7323 2.2).\n\n");
+    /* The SYN-ACK counts: its window is the receiver's first advertisement,
+     * in bytes (RFC 7323 2.2: a SYN's window is never scaled, the shift
+     * applies from the next segment on), so the smallest may be there. */
+    if (rec->flags & TCPHS_SYN) {
+        fprintf(out, ", in its %s: a SYN's window is never scaled, RFC 7323 2.2, and counts like any other",
+                rec->flags & TCPHS_ACK ? "SYN-ACK" : "SYN");
+        if (side->min_scaled_window.frame != 0)
+            fprintf(out, "; after it, the smallest was %" PRIu32 " bytes in frame %" PRIu32 ")",
+                    side->min_scaled_window_bytes, side->min_scaled_window.frame);
+        else
+            fprintf(out, ")");
+        fprintf(out, ".\n\n");
+    }
     else if (rec->wscale & TCPHS_WSCALE_CLAMPED)
         fprintf(out, " × 2^14: the offered shift is above 14 and used as 14, RFC 7323 2.3).\n\n");
     else
