@@ -92,6 +92,8 @@ static int hf_tcphs_window_bytes = -1;
 static int hf_tcphs_acks_segments = -1;
 static int hf_tcphs_throughput_client = -1;
 static int hf_tcphs_throughput_server = -1;
+static int hf_tcphs_throughput_client_too_short = -1;
+static int hf_tcphs_throughput_server_too_short = -1;
 
 static gint ett_tcphs = -1;
 static gint ett_tcphs_connection = -1;
@@ -214,11 +216,6 @@ static proto_item *add_time(const out_tree *out, int hf, gint64 ns)
     nstime_t t = ns_to_nstime(ns);
 
     return add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
-}
-
-static void add_double(const out_tree *out, int hf, double value)
-{
-    add_generated(proto_tree_add_double(out->tree, hf, out->tvb, 0, 0, value));
 }
 
 /* The connection's endpoints as text: formatted once for a run of
@@ -371,15 +368,39 @@ static void add_close_group(const out_tree *parent, const tcphs_conn *conn)
 }
 
 /* tcphs.conn.throughput_*: acknowledged payload / (first payload segment ->
- * first ACK of the last acknowledged payload byte). */
+ * first ACK of the last acknowledged payload byte), in bytes per second,
+ * labelled "605.2 kB/s (4.84 Mbit/s)"; when one ACK answered all of it (too
+ * short for a throughput), tcphs.conn.throughput_*.too_short says why
+ * instead.  The label is made only for a shown item. */
+static void add_throughput(const out_tree *out, tcphs_side side, int hf_value, int hf_too_short,
+                           const tcphs_conn *conn)
+{
+    tcphs_throughput_facts facts;
+    char text[128];
+    proto_item *item;
+
+    if (!tcphs_transfer_throughput_facts(tcphs_conn_transfer(conn), side, &facts))
+        return;
+    text[0] = '\0';
+    if (tcphs_throughput_too_short(&facts)) {
+        if (proto_field_is_referenced(out->tree, hf_too_short))
+            tcphs_throughput_text(text, sizeof(text), &facts);
+        item = proto_tree_add_none_format(out->tree, hf_too_short, out->tvb, 0, 0, "Throughput (%s): %s",
+                                          tcphs_direction_name(side), text);
+    } else {
+        double bps = (double)facts.bytes * 1e9 / (double)facts.ns;
+
+        if (proto_field_is_referenced(out->tree, hf_value))
+            tcphs_throughput_text(text, sizeof(text), &facts);
+        item = proto_tree_add_double_format_value(out->tree, hf_value, out->tvb, 0, 0, bps, "%s", text);
+    }
+    add_generated(item);
+}
+
 static void add_throughputs(const out_tree *out, const tcphs_conn *conn)
 {
-    double bps;
-
-    if (tcphs_conn_throughput(conn, TCPHS_SIDE_CLIENT, &bps))
-        add_double(out, hf_tcphs_throughput_client, bps);
-    if (tcphs_conn_throughput(conn, TCPHS_SIDE_SERVER, &bps))
-        add_double(out, hf_tcphs_throughput_server, bps);
+    add_throughput(out, TCPHS_SIDE_CLIENT, hf_tcphs_throughput_client, hf_tcphs_throughput_client_too_short, conn);
+    add_throughput(out, TCPHS_SIDE_SERVER, hf_tcphs_throughput_server, hf_tcphs_throughput_server_too_short, conn);
 }
 
 static void add_counters_group(const out_tree *parent, const tcphs_conn *conn)
@@ -481,7 +502,8 @@ static int *const connection_fields[] = {
     &hf_tcphs_group_close, &hf_tcphs_close_initiator, &hf_tcphs_close_kind,
     &hf_tcphs_group_counters, &hf_tcphs_packets_client, &hf_tcphs_packets_server,
     &hf_tcphs_bytes_client, &hf_tcphs_bytes_server, &hf_tcphs_duration,
-    &hf_tcphs_throughput_client, &hf_tcphs_throughput_server,
+    &hf_tcphs_throughput_client, &hf_tcphs_throughput_server, &hf_tcphs_throughput_client_too_short,
+    &hf_tcphs_throughput_server_too_short,
     &hf_tcphs_group_links,
     &hf_tcphs_link[0], &hf_tcphs_link[1], &hf_tcphs_link[2], &hf_tcphs_link[3],
     &hf_tcphs_link[4], &hf_tcphs_link[5], &hf_tcphs_link[6],
@@ -910,11 +932,17 @@ void proto_register_tcphs(void)
           { "Segments acknowledged", "tcphs.acks.segments", FT_UINT32, BASE_DEC, NULL, 0x0,
             "How many of the other side's payload segments this ACK acknowledges first and completely", HFILL } },
         { &hf_tcphs_throughput_client,
-          { "Throughput (client)", "tcphs.conn.throughput_client", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+          { "Throughput (client \u2192 server)", "tcphs.conn.throughput_client", FT_DOUBLE, BASE_NONE, NULL, 0x0,
             "Client payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
         { &hf_tcphs_throughput_server,
-          { "Throughput (server)", "tcphs.conn.throughput_server", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+          { "Throughput (server \u2192 client)", "tcphs.conn.throughput_server", FT_DOUBLE, BASE_NONE, NULL, 0x0,
             "Server payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
+        { &hf_tcphs_throughput_client_too_short,
+          { "Throughput (client \u2192 server) too short", "tcphs.conn.throughput_client.too_short", FT_NONE, BASE_NONE,
+            NULL, 0x0, "One ACK acknowledged all of the client's payload: the time is one ACK delay, not a transfer, so no throughput", HFILL } },
+        { &hf_tcphs_throughput_server_too_short,
+          { "Throughput (server \u2192 client) too short", "tcphs.conn.throughput_server.too_short", FT_NONE, BASE_NONE,
+            NULL, 0x0, "One ACK acknowledged all of the server's payload: the time is one ACK delay, not a transfer, so no throughput", HFILL } },
     };
 
     static gint *ett[] = {

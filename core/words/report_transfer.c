@@ -352,7 +352,8 @@ static void write_ack_coverage(FILE *out, const tcphs_lab *lab)
 static void write_throughput(FILE *out, const tcphs_lab *lab)
 {
     fprintf(out, "Throughput = payload bytes acknowledged (each byte once) / time from the first payload "
-                 "segment to the first ACK of the last acknowledged byte:\n\n");
+                 "segment to the first ACK of the last acknowledged byte (none when one ACK acknowledged "
+                 "all of it: that time is one ACK delay, not a transfer):\n\n");
     for (int s = 0; s < 2; s++) {
         const tcphs_lab_side *side = &lab->side[s];
         uint64_t bytes;
@@ -360,17 +361,26 @@ static void write_throughput(FILE *out, const tcphs_lab *lab)
         char from[32], to[32], span[32];
         double bps;
 
-        if (!tcphs_transfer_throughput(tcphs_conn_transfer(lab->conn), s, &bytes, &ns) || side->first_payload.frame == 0) {
+        tcphs_throughput_facts facts;
+        char why[128];
+
+        if (!tcphs_transfer_throughput_facts(tcphs_conn_transfer(lab->conn), s, &facts) ||
+            side->first_payload.frame == 0) {
             fprintf(out, "- %s: none (no acknowledged payload)\n", tcphs_direction_name((tcphs_side)s));
+            continue;
+        }
+        if (!tcphs_transfer_throughput(tcphs_conn_transfer(lab->conn), s, &bytes, &ns)) {
+            tcphs_throughput_text(why, sizeof(why), &facts);
+            fprintf(out, "- %s: %s\n", tcphs_direction_name((tcphs_side)s), why);
             continue;
         }
         bps = (double)bytes * 1e9 / (double)ns;
         tcphs_format_seconds(from, sizeof(from), side->first_payload.rel_ns);
         tcphs_format_seconds(to, sizeof(to), side->first_payload.rel_ns + ns);
         tcphs_format_seconds(span, sizeof(span), ns);
-        fprintf(out, "- %s: %" PRIu64 " bytes / (%s − %s s) = %" PRIu64 " / %s s = **%.1f bytes/s** "
-                     "(%.3f Mbit/s)\n", tcphs_direction_name((tcphs_side)s), bytes, to, from, bytes, span, bps,
-                bps * 8 / 1e6);
+        tcphs_rate_format(why, sizeof(why), bps);
+        fprintf(out, "- %s: %" PRIu64 " bytes / (%s − %s s) = %" PRIu64 " / %s s = %.1f bytes/s = **%s**\n",
+                tcphs_direction_name((tcphs_side)s), bytes, to, from, bytes, span, bps, why);
     }
     fprintf(out, "\n");
 }

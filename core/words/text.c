@@ -68,6 +68,40 @@ void tcphs_flags_format(char *buf, size_t size, uint16_t flags)
         tcphs_strbuf_append(&out, "none");
 }
 
+void tcphs_rate_format(char *buf, size_t size, double bytes_per_s)
+{
+    static const char *const prefixes[] = { "", "k", "M", "G", "T" };
+    double bytes = bytes_per_s, bits = bytes_per_s * 8;
+    size_t b = 0, i = 0;
+
+    /* Rounded first, so that 999.96 kB/s reads 1.0 MB/s, not 1000.0 kB/s. */
+    while (b + 1 < sizeof(prefixes) / sizeof(prefixes[0]) && bytes >= 999.95) {
+        bytes /= 1000;
+        b++;
+    }
+    while (i + 1 < sizeof(prefixes) / sizeof(prefixes[0]) && bits >= 999.5) {
+        bits /= 1000;
+        i++;
+    }
+    snprintf(buf, size, "%.1f %sB/s (%.3g %sbit/s)", bytes, prefixes[b], bits, prefixes[i]);
+}
+
+void tcphs_throughput_text(char *buf, size_t size, const tcphs_throughput_facts *facts)
+{
+    if (!tcphs_throughput_too_short(facts)) {
+        tcphs_rate_format(buf, size, (double)facts->bytes * 1e9 / (double)facts->ns);
+        return;
+    }
+    if (facts->segments <= 1)
+        snprintf(buf, size, "%" PRIu64 " bytes, one segment: too short for a throughput", facts->bytes);
+    else if (facts->acks <= 1)
+        snprintf(buf, size, "%" PRIu64 " bytes in %" PRIu32 " segments, acknowledged by one ACK: too short for a "
+                 "throughput", facts->bytes, facts->segments);
+    else
+        snprintf(buf, size, "%" PRIu64 " bytes, acknowledged no later than sent (the capture's clock): no "
+                 "throughput", facts->bytes);
+}
+
 /* Everything a note sentence refers to, worked out once. */
 typedef struct {
     const tcphs_record *rec;

@@ -32,6 +32,18 @@ void tcphs_flags_format(char *buf, size_t size, uint16_t flags);
  * peer's SYN data (RFC 7413) counted or said to be refused. */
 void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec);
 
+/* A rate in bytes per second, SI prefixes (1 kB = 1000 bytes) with one
+ * decimal, then in bits per second with three significant digits:
+ * "605.2 kB/s (4.84 Mbit/s)". */
+void tcphs_rate_format(char *buf, size_t size, double bytes_per_s);
+
+/* A side's throughput for the tree and the report: its rate
+ * (tcphs_rate_format), or, when it is too short for one
+ * (tcphs_throughput_too_short()), why: "85 bytes, one segment: too short
+ * for a throughput", "57 bytes in 2 segments, acknowledged by one ACK: too
+ * short for a throughput". */
+void tcphs_throughput_text(char *buf, size_t size, const tcphs_throughput_facts *facts);
+
 /* Longest note, NUL included; longer text is cut, never overflows. */
 #define TCPHS_NOTE_MAX 320
 

@@ -328,6 +328,31 @@ static void test_record_title(void)
     CHECK_STR(title, "data, ack from client");
 }
 
+/* Issue 22, item 4: a rate with its unit, and why there is none. */
+static void test_throughput_text(void)
+{
+    char text[128];
+    tcphs_throughput_facts transfer = { 100093, 165394000, 70, 60 };
+    tcphs_throughput_facts request = { 85, 7000, 1, 1 };
+    tcphs_throughput_facts flight = { 57, 9000, 2, 1 };
+    tcphs_throughput_facts clock = { 57, 0, 2, 2 };
+
+    tcphs_throughput_text(text, sizeof(text), &transfer);
+    CHECK_STR(text, "605.2 kB/s (4.84 Mbit/s)");           /* 100093 / 0.165394 = 605179.1 */
+    tcphs_throughput_text(text, sizeof(text), &request);
+    CHECK_STR(text, "85 bytes, one segment: too short for a throughput");
+    tcphs_throughput_text(text, sizeof(text), &flight);
+    CHECK_STR(text, "57 bytes in 2 segments, acknowledged by one ACK: too short for a throughput");
+    tcphs_throughput_text(text, sizeof(text), &clock);
+    CHECK_STR(text, "57 bytes, acknowledged no later than sent (the capture's clock): no throughput");
+    tcphs_rate_format(text, sizeof(text), 999.96e3);        /* rounds up to the next prefix */
+    CHECK_STR(text, "1.0 MB/s (8 Mbit/s)");
+    tcphs_rate_format(text, sizeof(text), 12.5);
+    CHECK_STR(text, "12.5 B/s (100 bit/s)");
+    tcphs_rate_format(text, sizeof(text), 12142857.14);
+    CHECK_STR(text, "12.1 MB/s (97.1 Mbit/s)");
+}
+
 int main(void)
 {
     test_endpoint_format();
@@ -343,5 +368,6 @@ int main(void)
     test_note_names_the_real_ack();
     test_zero_window_note();
     test_record_title();
+    test_throughput_text();
     return check_failures() != 0;
 }
