@@ -16,11 +16,6 @@
 
 /* ---- cells shared by the table and the report -------------------------------- */
 
-static void format_ms(char *buf, size_t size, int64_t ns)
-{
-    tcphs_format_scaled(buf, size, ns, 1000000u, 3);
-}
-
 /* The negotiated options as a short list: "WS,SACK,TS"; "-" for none, and
  * for a connection whose SYN or SYN-ACK is missing (nothing was negotiated
  * that tcphs saw; the same rule as the tree's tcphs.opt.* verdicts). */
@@ -106,7 +101,7 @@ static void cell_irtt(char *b, size_t n, const tcphs_conn *c)
     int64_t ns;
 
     if (tcphs_conn_irtt(c, &ns))
-        format_ms(b, n, ns);
+        tcphs_format_seconds(b, n, ns);
     else
         snprintf(b, n, "-");
 }
@@ -158,7 +153,7 @@ static const struct {
     { "isn_client", cell_isn_client, true  },
     { "isn_server", cell_isn_server, true  },
     { "handshake",  cell_handshake,  false },
-    { "irtt_ms",    cell_irtt,       true  },
+    { "irtt_s",     cell_irtt,       true  },
     { "mss",        cell_mss,        true  },
     { "options",    cell_options,    false },
     { "close_by",   cell_close_by,   false },
@@ -431,8 +426,9 @@ static void write_ack_arithmetic(FILE *out, const tcphs_report_row *row, const c
     }
     from_client = rec->from == TCPHS_SIDE_CLIENT;
     isn = from_client ? rec->isn_server : rec->isn_client;
-    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %" PRIu32 " + 1 = %" PRIu32 " \n", segment, row->frame,
-            from_client ? 'y' : 'x', isn, isn + 1);
+    tcphs_strbuf_init(&sb, text, sizeof(text));
+    tcphs_isn_sum(&sb, isn, 0);
+    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %s \n", segment, row->frame, from_client ? 'y' : 'x', text);
     fprintf(out, "  - but the segment carries ack = %" PRIu32 ": **wrong**\n", rec->ack);
 }
 
@@ -447,8 +443,8 @@ static void write_handshake(FILE *out, const tcphs_report_stream *rs)
     fprintf(out, "### Handshake\n\n");
     fprintf(out, "Handshake state: **%s**", tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)));
     if (tcphs_conn_irtt(conn, &ns)) {
-        format_ms(text, sizeof(text), ns);
-        fprintf(out, "; initial RTT %s ms", text);
+        tcphs_format_seconds(text, sizeof(text), ns);
+        fprintf(out, "; initial RTT %s s", text);
     }
     if (conn->syn_retransmissions)
         fprintf(out, "; the SYN was sent %" PRIu32 " more time(s)", conn->syn_retransmissions);

@@ -223,7 +223,7 @@ static void write_segment_table(FILE *out, const tcphs_lab *lab, tcphs_side s)
             fprintf(out, " - |");
         }
         if (tcphs_xfer_estimate(x, &est)) {
-            tcphs_format_seconds(srtt, sizeof(srtt), est.srtt_ns);
+            tcphs_format_seconds_exact(srtt, sizeof(srtt), est.srtt_ns);
             fprintf(out, " %s |\n", srtt);
         } else {
             fprintf(out, " - |\n");
@@ -375,9 +375,9 @@ static void write_throughput(FILE *out, const tcphs_lab *lab)
             continue;
         }
         bps = (double)bytes * 1e9 / (double)ns;
-        tcphs_format_seconds(from, sizeof(from), side->first_payload.rel_ns);
-        tcphs_format_seconds(to, sizeof(to), side->first_payload.rel_ns + ns);
-        tcphs_format_seconds(span, sizeof(span), ns);
+        tcphs_format_seconds_exact(from, sizeof(from), side->first_payload.rel_ns);
+        tcphs_format_seconds_exact(to, sizeof(to), side->first_payload.rel_ns + ns);
+        tcphs_format_seconds_exact(span, sizeof(span), ns);
         tcphs_rate_format(why, sizeof(why), bps);
         fprintf(out, "- %s: %" PRIu64 " bytes / (%s − %s s) = %" PRIu64 " / %s s = %.1f bytes/s = **%s**\n",
                 tcphs_direction_name((tcphs_side)s), bytes, to, from, bytes, span, bps, why);

@@ -48,6 +48,19 @@ void tcphs_format_seconds(char *buf, size_t size, int64_t ns)
     tcphs_format_scaled(buf, size, ns, 1000000000u, 6);
 }
 
+void tcphs_format_seconds_exact(char *buf, size_t size, int64_t ns)
+{
+    uint64_t magnitude = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    uint64_t fraction = magnitude % 1000000000u;
+    int digits = 9;
+
+    while (digits > 6 && fraction % 10 == 0) {
+        fraction /= 10;
+        digits--;
+    }
+    snprintf(buf, size, "%s%" PRIu64 ".%0*" PRIu64, ns < 0 ? "-" : "", magnitude / 1000000000u, digits, fraction);
+}
+
 void tcphs_flags_format(char *buf, size_t size, uint16_t flags)
 {
     static const struct { uint16_t bit; const char *name; } names[] = {
@@ -178,6 +191,18 @@ static uint32_t peer_syn_data(const tcphs_record *rec, uint32_t peer_isn)
     return peer->syn_len;
 }
 
+void tcphs_isn_sum(tcphs_strbuf *out, uint32_t isn, uint32_t extra)
+{
+    uint64_t sum = (uint64_t)isn + 1 + extra;
+
+    tcphs_strbuf_appendf(out, "%u + 1", isn);
+    if (extra > 0)
+        tcphs_strbuf_appendf(out, " + %u", extra);
+    if (sum > UINT32_MAX)
+        tcphs_strbuf_append(out, " \u2212 2^32");
+    tcphs_strbuf_appendf(out, " = %u", (uint32_t)sum);
+}
+
 void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
 {
     bool from_client = rec->from == TCPHS_SIDE_CLIENT;
@@ -188,7 +213,9 @@ void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
     const char *syn = rec->event == TCPHS_EVENT_HANDSHAKE_ACK ? "SYN-ACK" : "SYN";
 
     if (accepted == 0) {
-        tcphs_strbuf_appendf(out, "ack = %c + 1 = %u + 1 = %u (correct", letter, isn, rec->ack);
+        tcphs_strbuf_appendf(out, "ack = %c + 1 = ", letter);
+        tcphs_isn_sum(out, isn, 0);
+        tcphs_strbuf_append(out, " (correct");
         /* RFC 7413, 4.2: data a SYN carried but the peer did not accept is
          * sent again after the handshake. */
         if (data > 0)
@@ -197,8 +224,9 @@ void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
         tcphs_strbuf_append(out, ")");
         return;
     }
-    tcphs_strbuf_appendf(out, "ack = %c + 1 + %u = %u + 1 + %u = %u (correct: ", letter, accepted, isn, accepted,
-                         rec->ack);
+    tcphs_strbuf_appendf(out, "ack = %c + 1 + %u = ", letter, accepted);
+    tcphs_isn_sum(out, isn, accepted);
+    tcphs_strbuf_append(out, " (correct: ");
     if (accepted == data)
         tcphs_strbuf_appendf(out, "the %s's %u bytes of data were accepted, TCP Fast Open)", syn, data);
     else
@@ -210,13 +238,14 @@ void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
 static void put_isn_ack_check(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
-    uint32_t expected = ctx->peer_isn + 1;
 
-    if (rec->ack_ok)
+    if (rec->ack_ok) {
         tcphs_ack_arithmetic(out, rec);
-    else
-        tcphs_strbuf_appendf(out, "ack = %u, but %c + 1 = %u + 1 = %u (wrong)", rec->ack, peer_isn_letter(ctx),
-                             ctx->peer_isn, expected);
+        return;
+    }
+    tcphs_strbuf_appendf(out, "ack = %u, but %c + 1 = ", rec->ack, peer_isn_letter(ctx));
+    tcphs_isn_sum(out, ctx->peer_isn, 0);
+    tcphs_strbuf_append(out, " (wrong)");
 }
 
 static void note_syn(tcphs_strbuf *out, const note_ctx *ctx)

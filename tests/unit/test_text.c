@@ -328,6 +328,39 @@ static void test_record_title(void)
     CHECK_STR(title, "data, ack from client");
 }
 
+/* The ISN arithmetic adds up by hand where sequence numbers wrap
+ * (RFC 9293, 3.4): 4294967295 + 1 is 0 only modulo 2^32, and the text says so. */
+static void test_isn_sum(void)
+{
+    char text[96];
+    tcphs_strbuf out;
+
+    tcphs_strbuf_init(&out, text, sizeof(text));
+    tcphs_isn_sum(&out, 4255483971u, 0);
+    CHECK_STR(text, "4255483971 + 1 = 4255483972");
+    tcphs_strbuf_init(&out, text, sizeof(text));
+    tcphs_isn_sum(&out, 4294967295u, 0);
+    CHECK_STR(text, "4294967295 + 1 \u2212 2^32 = 0");
+    tcphs_strbuf_init(&out, text, sizeof(text));
+    tcphs_isn_sum(&out, 4294967290u, 20);
+    CHECK_STR(text, "4294967290 + 1 + 20 \u2212 2^32 = 15");
+}
+
+/* Issue 22, item 3: times in arithmetic with the digits they need. */
+static void test_seconds_exact(void)
+{
+    char text[32];
+
+    tcphs_format_seconds_exact(text, sizeof(text), 40433000);
+    CHECK_STR(text, "0.040433");
+    tcphs_format_seconds_exact(text, sizeof(text), 20216500);
+    CHECK_STR(text, "0.0202165");
+    tcphs_format_seconds_exact(text, sizeof(text), 40435375);
+    CHECK_STR(text, "0.040435375");
+    tcphs_format_seconds_exact(text, sizeof(text), 1000000000);
+    CHECK_STR(text, "1.000000");
+}
+
 /* Issue 22, item 4: a rate with its unit, and why there is none. */
 static void test_throughput_text(void)
 {
@@ -369,5 +402,7 @@ int main(void)
     test_zero_window_note();
     test_record_title();
     test_throughput_text();
+    test_isn_sum();
+    test_seconds_exact();
     return check_failures() != 0;
 }
