@@ -568,25 +568,78 @@ void tcphs_write_report(FILE *out, const tcphs_report_stream *rs)
             conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes + conn->side[1].bytes);
 }
 
+static uint32_t sent_again(const tcphs_report_stream *rs, tcphs_side side)
+{
+    const tcphs_conn *conn = rs->conn;
+
+    return rs->lab.side[side].retransmissions +
+           (side == TCPHS_SIDE_CLIENT ? conn->syn_retransmissions : conn->synack_retransmissions);
+}
+
+bool tcphs_report_in_trouble(const tcphs_report_stream *rs)
+{
+    const tcphs_conn *conn = rs->conn;
+    tcphs_hs_verdict verdict = tcphs_conn_hs_verdict(conn);
+
+    return verdict == TCPHS_HS_REFUSED || verdict == TCPHS_HS_ABORTED ||
+           tcphs_conn_close_kind(conn) == TCPHS_CLOSE_RESET || sent_again(rs, TCPHS_SIDE_CLIENT) > 0 ||
+           sent_again(rs, TCPHS_SIDE_SERVER) > 0;
+}
+
 void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *streams, size_t count)
 {
-    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], seconds[CELL_MAX];
+    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], seconds[CELL_MAX], irtt[CELL_MAX];
 
-    fprintf(out, "| Stream | Client | Server | Handshake | Segments | Bytes client → server | "
-                 "Bytes server → client | Duration (s) | Closed by |\n");
-    fprintf(out, "|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(out, "| Stream | Client | Server | Handshake | Close | Segments | Bytes client → server | "
+                 "Bytes server → client | Sent again client → server | Sent again server → client | "
+                 "Initial RTT (s) | Duration (s) |\n");
+    fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < count; i++) {
         const tcphs_conn *conn = streams[i]->conn;
+        tcphs_close_initiator by = tcphs_conn_close_initiator(conn);
+        int64_t ns;
 
         tcphs_endpoint_format(client, sizeof(client), &conn->client);
         tcphs_endpoint_format(server, sizeof(server), &conn->server);
         tcphs_format_seconds(seconds, sizeof(seconds), conn->last_ns - conn->first_ns);
-        fprintf(out, "| %" PRIu32 " | %s | %s | %s | %" PRIu32 " | %" PRIu64 " | %" PRIu64 " | %s | %s |\n",
-                conn->stream, client, server, tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)),
-                conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes, seconds,
-                tcphs_close_initiator_name(tcphs_conn_close_initiator(conn)));
+        if (tcphs_conn_irtt(conn, &ns))
+            tcphs_format_seconds(irtt, sizeof(irtt), ns);
+        else
+            snprintf(irtt, sizeof(irtt), "-");
+        fprintf(out, "| %" PRIu32 " | %s | %s | %s | ", conn->stream, client, server,
+                tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)));
+        if (by == TCPHS_CLOSE_BY_NONE)
+            fprintf(out, "none");
+        else
+            fprintf(out, "%s by %s", tcphs_close_kind_name(tcphs_conn_close_kind(conn)),
+                    tcphs_close_initiator_name(by));
+        fprintf(out, " | %" PRIu32 " | %" PRIu64 " | %" PRIu64 " | %" PRIu32 " | %" PRIu32 " | %s | %s |\n",
+                conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes,
+                sent_again(streams[i], TCPHS_SIDE_CLIENT), sent_again(streams[i], TCPHS_SIDE_SERVER), irtt, seconds);
     }
     fprintf(out, "\n");
+}
+
+void tcphs_write_report_selection(FILE *out, size_t shown, size_t total, const char *filter)
+{
+    if (filter)
+        fprintf(out, "Full sections for the %zu of %zu streams with a frame that matches the display filter "
+                     "`%s`:\n\n", shown, total, filter);
+    else if (shown < total)
+        fprintf(out, "Full sections for the first %d streams and every later one in trouble (refused, "
+                     "aborted, reset, or segments sent again): %zu of %zu streams.\n\n",
+                TCPHS_REPORT_FULL_FIRST, shown, total);
+}
+
+void tcphs_write_report_left_out(FILE *out, size_t left_out, const char *filter)
+{
+    if (left_out == 0)
+        return;
+    fprintf(out, "%zu stream%s %s in the summary table only%s. For the full section of one, "
+                 "`-z tcphs,report,STREAM` (its number); for those a display filter selects, "
+                 "`-z \"tcphs,report,FILTER\"`, e.g. `-z \"tcphs,report,tcp.port == 443\"`.\n",
+            left_out, left_out == 1 ? "" : "s", left_out == 1 ? "is" : "are",
+            filter ? ": no frame of theirs matches the filter" : " (after the first streams, not in trouble)");
 }
 
 /* ---- segments too short to analyse ------------------------------------------ */
