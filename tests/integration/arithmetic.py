@@ -24,6 +24,7 @@ RFC 6298 kinds (it would then check nothing).
   arithmetic.py [--only NAME ...]
 """
 import argparse
+import os
 import re
 import sys
 from fractions import Fraction
@@ -162,8 +163,13 @@ def main():
     for case in harness.read_testlist():
         if args.only and case.name not in args.only:
             continue
-        tree, _ = harness.run_program(["-r", case.capture, "-n", "-2", *case.options, "-V", "-O", "tcphs"])
-        report, _ = harness.run_program(["-r", case.capture, "-n", "-2", *case.options, "-q", "-z", "tcphs,report"])
+        capture = os.path.join(harness.ROOT, case.capture)
+        try:
+            tree, _ = harness.run_program(["-r", capture, "-n", "-2", *case.options, "-V", "-O", "tcphs"])
+            report, _ = harness.run_program(["-r", capture, "-n", "-2", *case.options, "-q", "-z", "tcphs,report"])
+        except harness.Failure as error:
+            problems.append("%s: %s" % (case.name, error))
+            continue
         for source, text in (("tree", tree), ("report", report)):
             frame = "?"
             for line in text.splitlines():
