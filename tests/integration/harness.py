@@ -235,7 +235,10 @@ def stream_rows(rows, fields, problems=None, label="", last_only=False):
             for field in fields:
                 value = layer_value(row, field, layers, i)
                 if value is None:
-                    value = found.get(stream, {}).get(field, "")
+                    # -T fields cannot tell which layer the value is of: one
+                    # pass leaves it unknown (None, not compared), two passes
+                    # keep the stream's value from its other frames.
+                    value = None if last_only else found.get(stream, {}).get(field, "")
                 values[field] = value
             if stream in found and problems is not None and not last_only:
                 for field in fields:
