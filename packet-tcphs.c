@@ -93,6 +93,8 @@ static int hf_tcphs_window_bytes = -1;
 static int hf_tcphs_acks_segments = -1;
 static int hf_tcphs_throughput_client = -1;
 static int hf_tcphs_throughput_server = -1;
+static int hf_tcphs_throughput_client_too_short = -1;
+static int hf_tcphs_throughput_server_too_short = -1;
 
 static int hf_tcphs_round = -1;
 static int hf_tcphs_round_segments = -1;
@@ -257,11 +259,6 @@ static proto_item *add_time(const out_tree *out, int hf, gint64 ns)
     return add_generated(proto_tree_add_time(out->tree, hf, out->tvb, 0, 0, &t));
 }
 
-static void add_double(const out_tree *out, int hf, double value)
-{
-    add_generated(proto_tree_add_double(out->tree, hf, out->tvb, 0, 0, value));
-}
-
 /* The connection's endpoints as text: formatted once for a run of
  * segments between the same endpoints (a bulk transfer), where each shown
  * segment would format them again. */
@@ -325,11 +322,12 @@ static void add_handshake_timing(const out_tree *out, const tcphs_conn *conn)
 }
 
 /* What each side offered is shown as soon as its SYN (or SYN-ACK) was
- * seen: mss_client, mss_server, wscale_client, wscale_server.  What the
- * connection uses is a verdict on the pair, so every negotiated option
- * (mss_effective, wscale, sack, timestamps, ecn, tfo, ecn_mode) is shown only once
- * both the SYN and the SYN-ACK were seen, and then all of them: an
- * unanswered SYN has negotiated nothing, Fast Open included. */
+ * seen: mss_client, mss_server, wscale_client, wscale_server, and tfo, a
+ * fact about the client's SYN alone (it carried data or a Fast Open cookie,
+ * answered or not).  What the connection uses is a verdict on the pair, so
+ * every negotiated option (mss_effective, wscale, sack, timestamps, ecn,
+ * ecn_mode) is shown only once both the SYN and the SYN-ACK were seen, and
+ * then all of them: an unanswered SYN has negotiated nothing. */
 static void add_options(const out_tree *out, const tcphs_conn *conn)
 {
     const tcphs_offer *client = &conn->offer[TCPHS_SIDE_CLIENT];
@@ -343,6 +341,8 @@ static void add_options(const out_tree *out, const tcphs_conn *conn)
         add_uint(out, hf_tcphs_opt_wscale_client, client->wscale);
     if (server->offered & TCPHS_OFFER_WSCALE)
         add_uint(out, hf_tcphs_opt_wscale_server, server->wscale);
+    if (client->offered & TCPHS_OFFER_SEEN)
+        add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
     if (!tcphs_conn_options_known(conn))
         return;
     add_uint(out, hf_tcphs_opt_mss_effective, tcphs_conn_mss_effective(conn));
@@ -350,7 +350,6 @@ static void add_options(const out_tree *out, const tcphs_conn *conn)
     add_boolean(out, hf_tcphs_opt_sack, tcphs_conn_negotiated(conn, TCPHS_OFFER_SACK));
     add_boolean(out, hf_tcphs_opt_timestamps, tcphs_conn_negotiated(conn, TCPHS_OFFER_TIMESTAMPS));
     add_boolean(out, hf_tcphs_opt_ecn, tcphs_conn_negotiated(conn, TCPHS_OFFER_ECN));
-    add_boolean(out, hf_tcphs_opt_tfo, tcphs_conn_negotiated(conn, TCPHS_OFFER_TFO));
     add_string(out, hf_tcphs_opt_ecn_mode, tcphs_ecn_mode_name(tcphs_conn_ecn_mode(conn)));
 }
 
@@ -410,15 +409,39 @@ static void add_close_group(const out_tree *parent, const tcphs_conn *conn)
 }
 
 /* tcphs.conn.throughput_*: acknowledged payload / (first payload segment ->
- * first ACK of the last acknowledged payload byte). */
+ * first ACK of the last acknowledged payload byte), in bytes per second,
+ * labelled "605.2 kB/s (4.84 Mbit/s)"; when one ACK answered all of it (too
+ * short for a throughput), tcphs.conn.throughput_*.too_short says why
+ * instead.  The label is made only for a shown item. */
+static void add_throughput(const out_tree *out, tcphs_side side, int hf_value, int hf_too_short,
+                           const tcphs_conn *conn)
+{
+    tcphs_throughput_facts facts;
+    char text[128];
+    proto_item *item;
+
+    if (!tcphs_transfer_throughput_facts(tcphs_conn_transfer(conn), side, &facts))
+        return;
+    text[0] = '\0';
+    if (tcphs_throughput_too_short(&facts)) {
+        if (proto_field_is_referenced(out->tree, hf_too_short))
+            tcphs_throughput_text(text, sizeof(text), &facts);
+        item = proto_tree_add_none_format(out->tree, hf_too_short, out->tvb, 0, 0, "Throughput (%s): %s",
+                                          tcphs_direction_name(side), text);
+    } else {
+        double bps = (double)facts.bytes * 1e9 / (double)facts.ns;
+
+        if (proto_field_is_referenced(out->tree, hf_value))
+            tcphs_throughput_text(text, sizeof(text), &facts);
+        item = proto_tree_add_double_format_value(out->tree, hf_value, out->tvb, 0, 0, bps, "%s", text);
+    }
+    add_generated(item);
+}
+
 static void add_throughputs(const out_tree *out, const tcphs_conn *conn)
 {
-    double bps;
-
-    if (tcphs_conn_throughput(conn, TCPHS_SIDE_CLIENT, &bps))
-        add_double(out, hf_tcphs_throughput_client, bps);
-    if (tcphs_conn_throughput(conn, TCPHS_SIDE_SERVER, &bps))
-        add_double(out, hf_tcphs_throughput_server, bps);
+    add_throughput(out, TCPHS_SIDE_CLIENT, hf_tcphs_throughput_client, hf_tcphs_throughput_client_too_short, conn);
+    add_throughput(out, TCPHS_SIDE_SERVER, hf_tcphs_throughput_server, hf_tcphs_throughput_server_too_short, conn);
 }
 
 /* tcphs.conn.rounds_*, sent_again_*, dup_acks_*, zero_windows_*: by
@@ -530,6 +553,11 @@ static void add_transfer(const out_tree *out, packet_info *pinfo, const tcphs_re
         add_uint(out, hf_tcphs_acks_segments, rec->acks_segments);
 }
 
+static void add_double(const out_tree *out, int hf, double value)
+{
+    add_generated(proto_tree_add_double(out->tree, hf, out->tvb, 0, 0, value));
+}
+
 /* tcphs.round*: the round of a payload segment and what its round did.
  * The round's values are final once it has ended (an ACK of the other side
  * covered its first segment): in two-pass tshark and the GUI; the state so
@@ -575,7 +603,8 @@ static int *const connection_fields[] = {
     &hf_tcphs_group_close, &hf_tcphs_close_initiator, &hf_tcphs_close_kind,
     &hf_tcphs_group_counters, &hf_tcphs_packets_client, &hf_tcphs_packets_server,
     &hf_tcphs_bytes_client, &hf_tcphs_bytes_server, &hf_tcphs_duration,
-    &hf_tcphs_throughput_client, &hf_tcphs_throughput_server,
+    &hf_tcphs_throughput_client, &hf_tcphs_throughput_server, &hf_tcphs_throughput_client_too_short,
+    &hf_tcphs_throughput_server_too_short,
     &hf_tcphs_rounds_client, &hf_tcphs_rounds_server, &hf_tcphs_sent_again_client, &hf_tcphs_sent_again_server,
     &hf_tcphs_dup_acks_client, &hf_tcphs_dup_acks_server, &hf_tcphs_zero_windows_client,
     &hf_tcphs_zero_windows_server,
@@ -726,10 +755,10 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
     const tcphs_conn *conn = rec->conn;
     out_tree out = { NULL, tvb };
     proto_item *ti;
+    char title[64];
 
-    ti = proto_tree_add_protocol_format(tree, proto_tcphs, tvb, 0, 0, "Handshake Analysis: %s, %s from %s",
-                                        tcphs_phase_name(rec->phase), tcphs_event_name(rec->event),
-                                        tcphs_side_name(rec->from));
+    tcphs_record_title(title, sizeof(title), (tcphs_phase)rec->phase, (tcphs_event)rec->event, (tcphs_side)rec->from);
+    ti = proto_tree_add_protocol_format(tree, proto_tcphs, tvb, 0, 0, "Handshake Analysis: %s", title);
     out.tree = proto_item_add_subtree(ti, ett_tcphs);
     add_string(&out, hf_tcphs_phase, tcphs_phase_name(rec->phase));
     add_string(&out, hf_tcphs_event, tcphs_event_name(rec->event));
@@ -1020,10 +1049,10 @@ void proto_register_tcphs(void)
           { "Segments acknowledged", "tcphs.acks.segments", FT_UINT32, BASE_DEC, NULL, 0x0,
             "How many of the other side's payload segments this ACK acknowledges first and completely", HFILL } },
         { &hf_tcphs_throughput_client,
-          { "Throughput (client)", "tcphs.conn.throughput_client", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+          { "Throughput (client \u2192 server)", "tcphs.conn.throughput_client", FT_DOUBLE, BASE_NONE, NULL, 0x0,
             "Client payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
         { &hf_tcphs_throughput_server,
-          { "Throughput (server)", "tcphs.conn.throughput_server", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+          { "Throughput (server \u2192 client)", "tcphs.conn.throughput_server", FT_DOUBLE, BASE_NONE, NULL, 0x0,
             "Server payload acknowledged, bytes per second, from its first payload segment to the ACK of its last", HFILL } },
         { &hf_tcphs_round,
           { "Round", "tcphs.round", FT_UINT32, BASE_DEC, NULL, 0x0,
@@ -1068,6 +1097,12 @@ void proto_register_tcphs(void)
         { &hf_tcphs_zero_windows_server,
           { "Zero windows (server)", "tcphs.conn.zero_windows_server", FT_UINT32, BASE_DEC, NULL, 0x0,
             "The server's segments (not SYN, not RST) that advertised a zero window", HFILL } },
+        { &hf_tcphs_throughput_client_too_short,
+          { "Throughput (client \u2192 server) too short", "tcphs.conn.throughput_client.too_short", FT_NONE, BASE_NONE,
+            NULL, 0x0, "One ACK acknowledged all of the client's payload: the time is one ACK delay, not a transfer, so no throughput", HFILL } },
+        { &hf_tcphs_throughput_server_too_short,
+          { "Throughput (server \u2192 client) too short", "tcphs.conn.throughput_server.too_short", FT_NONE, BASE_NONE,
+            NULL, 0x0, "One ACK acknowledged all of the server's payload: the time is one ACK delay, not a transfer, so no throughput", HFILL } },
     };
 
     static gint *ett[] = {

@@ -4,7 +4,7 @@
  *
  *   tshark -q -z tcphs,tree            and the GUI's Statistics menu (stats_tree)
  *   tshark -q -z tcphs,conns[,csv]     one row per TCP stream
- *   tshark -q -z tcphs,report[,STREAM] a Markdown lab report per stream
+ *   tshark -q -z tcphs,report[,STREAM|,FILTER] a Markdown lab report per stream
  *
  * Connection verdicts are counted once per connection with the value they
  * have when the statistic is drawn: a connection whose verdict changes while
@@ -312,13 +312,15 @@ static tcphs_cli_init_result conns_init(const char *opt_arg, void *userdata _U_)
     TCPHS_CLI_INIT_RETURN(TRUE);
 }
 
-/* ---- the lab report: -z tcphs,report[,STREAM] --------------------------------------------- */
+/* ---- the lab report: -z tcphs,report[,STREAM|,FILTER] --------------------------------------------- */
 
 typedef struct {
     GHashTable *streams;         /* const tcphs_conn * -> tcphs_report_stream */
     GPtrArray *order;            /* tcphs_report_stream *, in order of first segment */
     gboolean one_stream;
     guint32 stream;
+    char *filter;                /* -z tcphs,report,FILTER: a display filter, else NULL */
+    GHashTable *selected;        /* with a filter: the const tcphs_conn * it matched a frame of */
     int analysis_off;            /* tcp.analyze_sequence_numbers is off: 1, on: 0, not read yet this run: -1 */
 } report_tap;
 
@@ -329,6 +331,27 @@ static void report_reset(void *tapdata)
     g_ptr_array_set_size(tap->order, 0);
     g_hash_table_remove_all(tap->streams);
     tap->analysis_off = -1;
+}
+
+/* The second listener of -z tcphs,report,FILTER: the display filter is
+ * Wireshark's (register_tap_listener()), so it sees only the frames that
+ * match, and notes their streams; the first listener sees every stream,
+ * for the summary table. */
+static void selection_reset_of(void *tapdata)
+{
+    GHashTable **selected = (GHashTable **)tapdata;
+
+    g_hash_table_remove_all(*selected);
+}
+
+static tap_packet_status selection_packet_of(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                             const void *data, tap_flags_t flags _U_)
+{
+    GHashTable **selected = (GHashTable **)tapdata;
+    const tcphs_record *rec = (const tcphs_record *)data;
+
+    g_hash_table_add(*selected, (gpointer)rec->conn);
+    return TAP_PACKET_DONT_REDRAW;
 }
 
 /* Read once per run, at its first packet, when the run's preferences are
@@ -383,19 +406,60 @@ static void report_draw(void *tapdata)
         printf("%u TCP streams.\n\n", tap->order->len);
         tcphs_write_report_summary(stdout, streams, tap->order->len);
     }
-    for (guint i = 0; i < tap->order->len; i++)
-        tcphs_write_report(stdout, streams[i]);
+    /* Which streams get their full section: all of a few; of many, the
+     * first ones and those in trouble; with a filter, those it selects. */
+    GPtrArray *full = g_ptr_array_new();
+    for (guint i = 0; i < tap->order->len; i++) {
+        gboolean wanted;
+
+        if (tap->filter)
+            wanted = g_hash_table_contains(tap->selected, streams[i]->conn);
+        else
+            wanted = i < TCPHS_REPORT_FULL_FIRST || tcphs_report_in_trouble(streams[i]);
+        if (wanted)
+            g_ptr_array_add(full, (gpointer)streams[i]);
+    }
+    if (tap->order->len > 1)
+        tcphs_write_report_selection(stdout, full->len, tap->order->len, tap->filter);
+    for (guint i = 0; i < full->len; i++)
+        tcphs_write_report(stdout, (const tcphs_report_stream *)full->pdata[i]);
+    tcphs_write_report_left_out(stdout, tap->order->len - full->len, tap->filter);
+    g_ptr_array_free(full, TRUE);
     if (!tap->one_stream)
         write_cut_headers();
+}
+
+static void report_free(report_tap *tap)
+{
+    g_ptr_array_free(tap->order, TRUE);
+    g_hash_table_destroy(tap->streams);
+    if (tap->selected)
+        g_hash_table_destroy(tap->selected);
+    g_free(tap->filter);
+    g_free(tap);
 }
 
 static void report_finish(void *tapdata)
 {
     report_tap *tap = (report_tap *)tapdata;
 
-    g_ptr_array_free(tap->order, TRUE);
-    g_hash_table_destroy(tap->streams);
-    g_free(tap);
+    /* Wireshark removes the selection listener itself, in the same loop
+     * that calls this (removing it here would change the list under that
+     * loop); it has no finish of its own and does not read its data then. */
+    report_free(tap);
+}
+
+/* "-z tcphs,report,ARG": a stream number when ARG is all digits (as
+ * before), else a display filter. */
+static gboolean all_digits(const char *text)
+{
+    if (*text == '\0')
+        return FALSE;
+    for (; *text; text++) {
+        if (!g_ascii_isdigit(*text))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 static tcphs_cli_init_result report_init(const char *opt_arg, void *userdata _U_)
@@ -403,29 +467,48 @@ static tcphs_cli_init_result report_init(const char *opt_arg, void *userdata _U_
     report_tap *tap = g_new0(report_tap, 1);
     const char *rest = opt_arg + strlen("tcphs,report");
 
-    if (*rest == ',') {
+    if (*rest == ',' && all_digits(rest + 1)) {
         char *end = NULL;
         unsigned long stream = strtoul(rest + 1, &end, 10);
 
-        if (end == rest + 1 || *end != '\0' || stream > G_MAXUINT32) {
-            fprintf(stderr, "tshark: -z tcphs,report takes a TCP stream number, not \"%s\"\n", rest + 1);
+        if (*end != '\0' || stream > G_MAXUINT32) {
+            fprintf(stderr, "tshark: -z tcphs,report: no TCP stream %s\n", rest + 1);
             g_free(tap);
             TCPHS_CLI_INIT_RETURN(FALSE);
         }
         tap->one_stream = TRUE;
         tap->stream = (guint32)stream;
+    } else if (*rest == ',' && rest[1] != '\0') {
+        tap->filter = g_strdup(rest + 1);
     } else if (*rest != '\0') {
-        fprintf(stderr, "tshark: unknown option \"%s\" for -z tcphs,report\n", rest);
+        fprintf(stderr, "tshark: -z tcphs,report takes a TCP stream number or a display filter after a comma, "
+                        "not \"%s\"\n", rest);
         g_free(tap);
         TCPHS_CLI_INIT_RETURN(FALSE);
     }
     tap->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     tap->order = g_ptr_array_new();
     tap->analysis_off = -1;
+    if (tap->filter) {
+        GString *error;
+
+        tap->selected = g_hash_table_new(g_direct_hash, g_direct_equal);
+        /* The listener's identity is &tap->selected, so that report_finish()
+         * can remove it. */
+        error = register_tap_listener(TCPHS_TAP_NAME, &tap->selected, tap->filter, TL_REQUIRES_NOTHING,
+                                      selection_reset_of, selection_packet_of, NULL, NULL);
+        if (error) {
+            fprintf(stderr, "tshark: -z tcphs,report: the display filter \"%s\" is not valid: %s\n", tap->filter,
+                    error->str);
+            g_string_free(error, TRUE);
+            report_free(tap);
+            TCPHS_CLI_INIT_RETURN(FALSE);
+        }
+    }
     if (!listen_to_tcphs("-z tcphs,report", tap, report_reset, report_packet, report_draw, report_finish)) {
-        g_ptr_array_free(tap->order, TRUE);
-        g_hash_table_destroy(tap->streams);
-        g_free(tap);
+        if (tap->filter)
+            remove_tap_listener(&tap->selected);
+        report_free(tap);
         TCPHS_CLI_INIT_RETURN(FALSE);
     }
     TCPHS_CLI_INIT_RETURN(TRUE);

@@ -13,6 +13,8 @@
 # transfer-cut.pcap  the first 40 frames of transfer.pcap: the capture stops
 #                    in the middle of the upload, before the ACKs of the
 #                    last segments it holds came back.
+# tfo-unanswered.pcap  the first frame of tfo-accepted.pcap: a Fast Open SYN
+#                    (cookie and 20 bytes of data) that no SYN-ACK answers.
 # editcap -s keeps the original lengths, so Wireshark knows what was cut.
 # The output depends only on the input files: byte-identical on every run.
 set -eu
@@ -20,3 +22,4 @@ cd "$(dirname "$0")"
 editcap -s 68 client-close.pcap snaplen-68.pcap
 editcap -s 40 keepalive.pcap snaplen-40.pcap
 editcap -r transfer.pcap transfer-cut.pcap 1-40
+editcap -r tfo-accepted.pcap tfo-unanswered.pcap 1

@@ -9,6 +9,9 @@
 
 #include <glib.h>
 
+_Static_assert(sizeof(tcphs_xfer) <= 32, "a slot is kept for every acknowledged segment");
+_Static_assert(TCPHS_XFER_LATE_CLOCK < (1u << 8), "tcphs_xfer.flags has 8 bits");
+
 /* First sizes of the slot table and of an in-flight queue.  Small: most
  * connections of a SYN flood or a port scan write one slot (the SYN's,
  * answered by the SYN-ACK) and queue one segment.  The queue doubles; the
@@ -233,6 +236,8 @@ static uint32_t on_sent(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment
     if (seg->len > 0 && !syn) {
         uint32_t payload_end = seg->seq + seg->len;
 
+        if (!flow->payload_seen || tcphs_seq_gt(payload_end, flow->payload_end))
+            flow->payload_segments++;
         if (!flow->payload_seen) {
             flow->payload_seen = 1;
             flow->first_payload_seq = seg->seq;
@@ -292,6 +297,7 @@ static uint32_t on_ack(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment 
             continue;       /* out of memory: no answer rather than a wrong one */
         x->flags |= TCPHS_XFER_ACKED | e->flags;
         x->acked_in = seg->frame;
+        x->ack_beyond = ack - e->end < TCPHS_ACK_BEYOND_FAR ? ack - e->end : TCPHS_ACK_BEYOND_FAR;
         x->ack_delay_ns = seg->time_ns - e->sent_ns;
         if (beyond)
             x->flags |= TCPHS_XFER_BEYOND;
@@ -321,6 +327,7 @@ static uint32_t on_ack(tcphs_transfer *t, tcphs_flow *flow, const tcphs_segment 
                 flow->acked_payload_end = acked_end;
                 flow->acked_payload_ns = seg->time_ns;
                 flow->payload_acked = 1;
+                flow->payload_acks++;
             }
         }
     }
@@ -344,17 +351,43 @@ tcphs_transfer_result tcphs_transfer_update(tcphs_transfer *t, int side, const t
     return result;
 }
 
-bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns)
+bool tcphs_transfer_throughput_facts(const tcphs_transfer *t, int side, tcphs_throughput_facts *facts)
 {
     const tcphs_flow *flow;
 
     if (!t)
         return false;
     flow = &t->flow[side ? 1 : 0];
-    if (!flow->payload_acked || flow->acked_payload_ns <= flow->first_payload_ns)
+    if (!flow->payload_acked)
         return false;
-    *bytes = flow->acked_payload_bytes;
-    *ns = flow->acked_payload_ns - flow->first_payload_ns;
+    facts->bytes = flow->acked_payload_bytes;
+    facts->ns = flow->acked_payload_ns - flow->first_payload_ns;
+    facts->segments = flow->payload_segments;
+    facts->acks = flow->payload_acks;
+    return true;
+}
+
+bool tcphs_throughput_too_short(const tcphs_throughput_facts *facts)
+{
+    return facts->acks < 2 || facts->ns <= 0;
+}
+
+bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns)
+{
+    tcphs_throughput_facts facts;
+
+    if (!tcphs_transfer_throughput_facts(t, side, &facts) || tcphs_throughput_too_short(&facts))
+        return false;
+    *bytes = facts.bytes;
+    *ns = facts.ns;
+    return true;
+}
+
+bool tcphs_xfer_ack(const tcphs_xfer *x, uint32_t end, uint32_t *ack)
+{
+    if (!x || !(x->flags & TCPHS_XFER_ACKED) || x->ack_beyond >= TCPHS_ACK_BEYOND_FAR)
+        return false;
+    *ack = end + x->ack_beyond;
     return true;
 }
 

@@ -42,8 +42,19 @@ typedef struct {
     int64_t  srtt_before_ns; /* the sender's SRTT and RTTVAR before this sample */
     int64_t  rttvar_before_ns; /*   (with ESTIMATE, not FIRST) */
     uint32_t acked_in;       /* frame of the first ACK covering its last sequence number */
-    uint32_t flags;          /* TCPHS_XFER_* */
+    uint32_t flags : 8;      /* TCPHS_XFER_* */
+    uint32_t ack_beyond : 24; /* (with ACKED) that ACK's ack minus the segment's end (seq + len,
+                                 + 1 for SYN or FIN): how far past it the ACK reaches, so that
+                                 the note can name the real ack; TCPHS_ACK_BEYOND_FAR or more
+                                 is kept as TCPHS_ACK_BEYOND_FAR (the ack is then not named) */
 } tcphs_xfer;
+
+#define TCPHS_ACK_BEYOND_FAR 0xffffffu
+
+/* The ack of the ACK that answered a slot's segment (end: the segment's
+ * seq + len, + 1 for SYN or FIN); false when not known (no ACK yet, or it
+ * reached TCPHS_ACK_BEYOND_FAR bytes past the segment or more). */
+bool tcphs_xfer_ack(const tcphs_xfer *x, uint32_t end, uint32_t *ack);
 
 /* An estimator state, RFC 6298 section 2. */
 typedef struct {
@@ -81,6 +92,8 @@ typedef struct {
     int64_t  acked_payload_ns;  /* the first ACK that covered acked_payload_end */
     tcphs_rtt_estimate est;
     uint32_t forgotten;      /* in-flight segments dropped at TCPHS_INFLIGHT_MAX */
+    uint32_t payload_segments; /* payload segments that sent new bytes (not again) */
+    uint32_t payload_acks;   /* ACKs that moved acked_payload_end: 1 = one ACK answered all */
     uint8_t  sent_known;     /* snd_max is set */
     uint8_t  una_known;
     uint8_t  payload_seen;
@@ -143,10 +156,29 @@ int64_t tcphs_rto(const tcphs_rtt_estimate *est);
 /* The estimate after a slot's sample; false when the slot fed no estimator. */
 bool tcphs_xfer_estimate(const tcphs_xfer *x, tcphs_rtt_estimate *after);
 
-/* Throughput of one side: acknowledged payload bytes and the time from its
- * first payload segment to the first ACK of its last acknowledged payload
- * byte; false when that side sent no acknowledged payload (or the time is
- * not positive). */
+/* What a side's throughput is made of: its acknowledged payload bytes
+ * (each byte once), the time from its first payload segment to the first
+ * ACK of its last acknowledged payload byte, the payload segments that
+ * carried new bytes, and how many ACKs moved the acknowledged payload on. */
+typedef struct {
+    uint64_t bytes;
+    int64_t  ns;
+    uint32_t segments;
+    uint32_t acks;
+} tcphs_throughput_facts;
+
+/* The facts of one side; false when it sent no acknowledged payload. */
+bool tcphs_transfer_throughput_facts(const tcphs_transfer *t, int side, tcphs_throughput_facts *facts);
+
+/* Too short for a throughput: every acknowledged payload byte was first
+ * acknowledged by one ACK (a single segment, or one flight answered at
+ * once), so the time measured is one ACK delay (a round trip and the
+ * receiver's delay), not a transfer; or the clock did not move on. */
+bool tcphs_throughput_too_short(const tcphs_throughput_facts *facts);
+
+/* Throughput of one side: acknowledged payload bytes and the time it took
+ * (tcphs_throughput_facts); false when that side sent no acknowledged
+ * payload or it is too short for a throughput. */
 bool tcphs_transfer_throughput(const tcphs_transfer *t, int side, uint64_t *bytes, int64_t *ns);
 
 void tcphs_transfer_free(tcphs_transfer *t);

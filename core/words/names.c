@@ -2,6 +2,7 @@
 #include "core/words/names.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Look a word up in a table indexed by the enum; anything out of range is a
@@ -127,6 +128,17 @@ const char *tcphs_phase_name(tcphs_phase phase) { return WORD_AT(phase_words, ph
 const char *tcphs_event_name(tcphs_event event) { return WORD_AT(event_words, event); }
 const char *tcphs_side_name(tcphs_side side) { return WORD_AT(side_words, side); }
 const char *tcphs_hs_verdict_name(tcphs_hs_verdict verdict) { return WORD_AT(hs_verdict_words, verdict); }
+
+void tcphs_record_title(char *buf, size_t size, tcphs_phase phase, tcphs_event event, tcphs_side from)
+{
+    const char *phase_word = tcphs_phase_name(phase);
+    const char *event_word = tcphs_event_name(event);
+
+    if (strcmp(phase_word, event_word) == 0)
+        snprintf(buf, size, "%s from %s", event_word, tcphs_side_name(from));
+    else
+        snprintf(buf, size, "%s, %s from %s", phase_word, event_word, tcphs_side_name(from));
+}
 
 const char *tcphs_close_initiator_name(tcphs_close_initiator initiator)
 {

@@ -9,6 +9,8 @@
 #ifndef TCPHS_NAMES_H
 #define TCPHS_NAMES_H
 
+#include <stddef.h>
+
 #include "core/analysis/vocab.h"
 
 /* "→" in UTF-8: between a state and the next, as in "FIN-WAIT-1 → FIN-WAIT-2". */
@@ -20,6 +22,11 @@ const char *tcphs_side_name(tcphs_side side);
 /* "client → server" or "server → client": the direction of a segment the side sends. */
 const char *tcphs_direction_name(tcphs_side from);
 const char *tcphs_hs_verdict_name(tcphs_hs_verdict verdict);
+
+/* The title of a segment's analysis, "handshake, syn from client", with the
+ * phase left out when it is the event's own word ("data from server", not
+ * "data, data from server"). */
+void tcphs_record_title(char *buf, size_t size, tcphs_phase phase, tcphs_event event, tcphs_side from);
 const char *tcphs_close_initiator_name(tcphs_close_initiator initiator);
 const char *tcphs_close_kind_name(tcphs_close_kind kind);
 const char *tcphs_state_name(tcphs_state state);

@@ -16,11 +16,6 @@
 
 /* ---- cells shared by the table and the report -------------------------------- */
 
-static void format_ms(char *buf, size_t size, int64_t ns)
-{
-    tcphs_format_scaled(buf, size, ns, 1000000u, 3);
-}
-
 /* The negotiated options as a short list: "WS,SACK,TS"; "-" for none, and
  * for a connection whose SYN or SYN-ACK is missing (nothing was negotiated
  * that tcphs saw; the same rule as the tree's tcphs.opt.* verdicts). */
@@ -106,7 +101,7 @@ static void cell_irtt(char *b, size_t n, const tcphs_conn *c)
     int64_t ns;
 
     if (tcphs_conn_irtt(c, &ns))
-        format_ms(b, n, ns);
+        tcphs_format_seconds(b, n, ns);
     else
         snprintf(b, n, "-");
 }
@@ -158,7 +153,7 @@ static const struct {
     { "isn_client", cell_isn_client, true  },
     { "isn_server", cell_isn_server, true  },
     { "handshake",  cell_handshake,  false },
-    { "irtt_ms",    cell_irtt,       true  },
+    { "irtt_s",     cell_irtt,       true  },
     { "mss",        cell_mss,        true  },
     { "options",    cell_options,    false },
     { "close_by",   cell_close_by,   false },
@@ -431,8 +426,9 @@ static void write_ack_arithmetic(FILE *out, const tcphs_report_row *row, const c
     }
     from_client = rec->from == TCPHS_SIDE_CLIENT;
     isn = from_client ? rec->isn_server : rec->isn_client;
-    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %" PRIu32 " + 1 = %" PRIu32 " \n", segment, row->frame,
-            from_client ? 'y' : 'x', isn, isn + 1);
+    tcphs_strbuf_init(&sb, text, sizeof(text));
+    tcphs_isn_sum(&sb, isn, 0);
+    fprintf(out, "- %s (frame %" PRIu32 "): ack = %c + 1 = %s \n", segment, row->frame, from_client ? 'y' : 'x', text);
     fprintf(out, "  - but the segment carries ack = %" PRIu32 ": **wrong**\n", rec->ack);
 }
 
@@ -447,8 +443,8 @@ static void write_handshake(FILE *out, const tcphs_report_stream *rs)
     fprintf(out, "### Handshake\n\n");
     fprintf(out, "Handshake state: **%s**", tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)));
     if (tcphs_conn_irtt(conn, &ns)) {
-        format_ms(text, sizeof(text), ns);
-        fprintf(out, "; initial RTT %s ms", text);
+        tcphs_format_seconds(text, sizeof(text), ns);
+        fprintf(out, "; initial RTT %s s", text);
     }
     if (conn->syn_retransmissions)
         fprintf(out, "; the SYN was sent %" PRIu32 " more time(s)", conn->syn_retransmissions);
@@ -572,25 +568,78 @@ void tcphs_write_report(FILE *out, const tcphs_report_stream *rs)
             conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes + conn->side[1].bytes);
 }
 
+static uint32_t sent_again(const tcphs_report_stream *rs, tcphs_side side)
+{
+    const tcphs_conn *conn = rs->conn;
+
+    return rs->lab.side[side].retransmissions +
+           (side == TCPHS_SIDE_CLIENT ? conn->syn_retransmissions : conn->synack_retransmissions);
+}
+
+bool tcphs_report_in_trouble(const tcphs_report_stream *rs)
+{
+    const tcphs_conn *conn = rs->conn;
+    tcphs_hs_verdict verdict = tcphs_conn_hs_verdict(conn);
+
+    return verdict == TCPHS_HS_REFUSED || verdict == TCPHS_HS_ABORTED ||
+           tcphs_conn_close_kind(conn) == TCPHS_CLOSE_RESET || sent_again(rs, TCPHS_SIDE_CLIENT) > 0 ||
+           sent_again(rs, TCPHS_SIDE_SERVER) > 0;
+}
+
 void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *streams, size_t count)
 {
-    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], seconds[CELL_MAX];
+    char client[TCPHS_ENDPOINT_STRLEN], server[TCPHS_ENDPOINT_STRLEN], seconds[CELL_MAX], irtt[CELL_MAX];
 
-    fprintf(out, "| Stream | Client | Server | Handshake | Segments | Bytes client → server | "
-                 "Bytes server → client | Duration (s) | Closed by |\n");
-    fprintf(out, "|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(out, "| Stream | Client | Server | Handshake | Close | Segments | Bytes client → server | "
+                 "Bytes server → client | Sent again client → server | Sent again server → client | "
+                 "Initial RTT (s) | Duration (s) |\n");
+    fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < count; i++) {
         const tcphs_conn *conn = streams[i]->conn;
+        tcphs_close_initiator by = tcphs_conn_close_initiator(conn);
+        int64_t ns;
 
         tcphs_endpoint_format(client, sizeof(client), &conn->client);
         tcphs_endpoint_format(server, sizeof(server), &conn->server);
         tcphs_format_seconds(seconds, sizeof(seconds), conn->last_ns - conn->first_ns);
-        fprintf(out, "| %" PRIu32 " | %s | %s | %s | %" PRIu32 " | %" PRIu64 " | %" PRIu64 " | %s | %s |\n",
-                conn->stream, client, server, tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)),
-                conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes, seconds,
-                tcphs_close_initiator_name(tcphs_conn_close_initiator(conn)));
+        if (tcphs_conn_irtt(conn, &ns))
+            tcphs_format_seconds(irtt, sizeof(irtt), ns);
+        else
+            snprintf(irtt, sizeof(irtt), "-");
+        fprintf(out, "| %" PRIu32 " | %s | %s | %s | ", conn->stream, client, server,
+                tcphs_hs_verdict_name(tcphs_conn_hs_verdict(conn)));
+        if (by == TCPHS_CLOSE_BY_NONE)
+            fprintf(out, "none");
+        else
+            fprintf(out, "%s by %s", tcphs_close_kind_name(tcphs_conn_close_kind(conn)),
+                    tcphs_close_initiator_name(by));
+        fprintf(out, " | %" PRIu32 " | %" PRIu64 " | %" PRIu64 " | %" PRIu32 " | %" PRIu32 " | %s | %s |\n",
+                conn->side[0].packets + conn->side[1].packets, conn->side[0].bytes, conn->side[1].bytes,
+                sent_again(streams[i], TCPHS_SIDE_CLIENT), sent_again(streams[i], TCPHS_SIDE_SERVER), irtt, seconds);
     }
     fprintf(out, "\n");
+}
+
+void tcphs_write_report_selection(FILE *out, size_t shown, size_t total, const char *filter)
+{
+    if (filter)
+        fprintf(out, "Full sections for the %zu of %zu streams with a frame that matches the display filter "
+                     "`%s`:\n\n", shown, total, filter);
+    else if (shown < total)
+        fprintf(out, "Full sections for the first %d streams and every later one in trouble (refused, "
+                     "aborted, reset, or segments sent again): %zu of %zu streams.\n\n",
+                TCPHS_REPORT_FULL_FIRST, shown, total);
+}
+
+void tcphs_write_report_left_out(FILE *out, size_t left_out, const char *filter)
+{
+    if (left_out == 0)
+        return;
+    fprintf(out, "%zu stream%s %s in the summary table only%s. For the full section of one, "
+                 "`-z tcphs,report,STREAM` (its number); for those a display filter selects, "
+                 "`-z \"tcphs,report,FILTER\"`, e.g. `-z \"tcphs,report,tcp.port == 443\"`.\n",
+            left_out, left_out == 1 ? "" : "s", left_out == 1 ? "is" : "are",
+            filter ? ": no frame of theirs matches the filter" : " (after the first streams, not in trouble)");
 }
 
 /* ---- segments too short to analyse ------------------------------------------ */

@@ -52,8 +52,28 @@ void tcphs_report_init(tcphs_report_stream *rs, const tcphs_conn *conn);
 void tcphs_report_set_analysis_off(tcphs_report_stream *rs);
 void tcphs_report_collect(tcphs_report_stream *rs, uint32_t frame, int64_t rel_ns, const tcphs_record *rec);
 
-/* A Markdown summary table of several streams (packets, bytes, duration). */
+/* A Markdown summary table of several streams, one row a stream: its
+ * handshake verdict, close, segments, bytes and segments sent again each
+ * way, initial RTT and duration. */
 void tcphs_write_report_summary(FILE *out, const tcphs_report_stream *const *streams, size_t count);
+
+/* Without a filter, a report of many streams gives the full sections of
+ * the first TCPHS_REPORT_FULL_FIRST streams and of every stream in
+ * trouble; the others are in the summary table only. */
+#define TCPHS_REPORT_FULL_FIRST 20
+
+/* In trouble: refused, aborted, reset, or segments sent again (by
+ * sequence number, or a SYN or SYN-ACK sent again). */
+bool tcphs_report_in_trouble(const tcphs_report_stream *rs);
+
+/* What the full sections show, before them: "Full sections: the first 20
+ * streams and the 3 others in trouble ..." (filter NULL) or the streams the
+ * display filter selected. */
+void tcphs_write_report_selection(FILE *out, size_t shown, size_t total, const char *filter);
+
+/* After the full sections: how many streams were left out and how to ask
+ * for them; nothing when none was. */
+void tcphs_write_report_left_out(FILE *out, size_t left_out, const char *filter);
 
 /* The Markdown lab report of one stream. */
 void tcphs_write_report(FILE *out, const tcphs_report_stream *rs);

@@ -125,6 +125,11 @@ void tcphs_lab_collect(tcphs_lab *lab, uint32_t frame, int64_t rel_ns, const tcp
         side->min_window = row;
         side->min_window_bytes = window;
     }
+    if (!(rec->flags & (TCPHS_RST | TCPHS_SYN)) && tcphs_record_window_bytes(rec, &window) &&
+        (side->min_scaled_window.frame == 0 || window < side->min_scaled_window_bytes)) {
+        side->min_scaled_window = row;
+        side->min_scaled_window_bytes = window;
+    }
     if (rec->acks_segments)
         side->acks_covering[rec->acks_segments >= 3 ? 2 : rec->acks_segments - 1]++;
 }
@@ -218,7 +223,7 @@ static void write_segment_table(FILE *out, const tcphs_lab *lab, tcphs_side s)
             fprintf(out, " - |");
         }
         if (tcphs_xfer_estimate(x, &est)) {
-            tcphs_format_seconds(srtt, sizeof(srtt), est.srtt_ns);
+            tcphs_format_seconds_exact(srtt, sizeof(srtt), est.srtt_ns);
             fprintf(out, " %s |\n", srtt);
         } else {
             fprintf(out, " - |\n");
@@ -254,8 +259,19 @@ static void write_window(FILE *out, const tcphs_lab *lab, tcphs_side receiver)
     }
     fprintf(out, "Smallest window the %s advertised: **%" PRIu32 " bytes** in frame %" PRIu32 " (raw %u",
             tcphs_side_name(receiver), side->min_window_bytes, side->min_window.frame, rec->window);
-    if (rec->flags & TCPHS_SYN)
-        fprintf(out, ", a SYN's window is never scaled, RFC 7323 2.2).\n\n");
+    /* The SYN-ACK counts: its window is the receiver's first advertisement,
+     * in bytes (RFC 7323 2.2: a SYN's window is never scaled, the shift
+     * applies from the next segment on), so the smallest may be there. */
+    if (rec->flags & TCPHS_SYN) {
+        fprintf(out, ", in its %s: a SYN's window is never scaled, RFC 7323 2.2, and counts like any other",
+                rec->flags & TCPHS_ACK ? "SYN-ACK" : "SYN");
+        if (side->min_scaled_window.frame != 0)
+            fprintf(out, "; after it, the smallest was %" PRIu32 " bytes in frame %" PRIu32 ")",
+                    side->min_scaled_window_bytes, side->min_scaled_window.frame);
+        else
+            fprintf(out, ")");
+        fprintf(out, ".\n\n");
+    }
     else if (rec->wscale & TCPHS_WSCALE_CLAMPED)
         fprintf(out, " × 2^14: the offered shift is above 14 and used as 14, RFC 7323 2.3).\n\n");
     else
@@ -336,7 +352,8 @@ static void write_ack_coverage(FILE *out, const tcphs_lab *lab)
 static void write_throughput(FILE *out, const tcphs_lab *lab)
 {
     fprintf(out, "Throughput = payload bytes acknowledged (each byte once) / time from the first payload "
-                 "segment to the first ACK of the last acknowledged byte:\n\n");
+                 "segment to the first ACK of the last acknowledged byte (none when one ACK acknowledged "
+                 "all of it: that time is one ACK delay, not a transfer):\n\n");
     for (int s = 0; s < 2; s++) {
         const tcphs_lab_side *side = &lab->side[s];
         uint64_t bytes;
@@ -344,17 +361,26 @@ static void write_throughput(FILE *out, const tcphs_lab *lab)
         char from[32], to[32], span[32];
         double bps;
 
-        if (!tcphs_transfer_throughput(tcphs_conn_transfer(lab->conn), s, &bytes, &ns) || side->first_payload.frame == 0) {
+        tcphs_throughput_facts facts;
+        char why[128];
+
+        if (!tcphs_transfer_throughput_facts(tcphs_conn_transfer(lab->conn), s, &facts) ||
+            side->first_payload.frame == 0) {
             fprintf(out, "- %s: none (no acknowledged payload)\n", tcphs_direction_name((tcphs_side)s));
             continue;
         }
+        if (!tcphs_transfer_throughput(tcphs_conn_transfer(lab->conn), s, &bytes, &ns)) {
+            tcphs_throughput_text(why, sizeof(why), &facts);
+            fprintf(out, "- %s: %s\n", tcphs_direction_name((tcphs_side)s), why);
+            continue;
+        }
         bps = (double)bytes * 1e9 / (double)ns;
-        tcphs_format_seconds(from, sizeof(from), side->first_payload.rel_ns);
-        tcphs_format_seconds(to, sizeof(to), side->first_payload.rel_ns + ns);
-        tcphs_format_seconds(span, sizeof(span), ns);
-        fprintf(out, "- %s: %" PRIu64 " bytes / (%s − %s s) = %" PRIu64 " / %s s = **%.1f bytes/s** "
-                     "(%.3f Mbit/s)\n", tcphs_direction_name((tcphs_side)s), bytes, to, from, bytes, span, bps,
-                bps * 8 / 1e6);
+        tcphs_format_seconds_exact(from, sizeof(from), side->first_payload.rel_ns);
+        tcphs_format_seconds_exact(to, sizeof(to), side->first_payload.rel_ns + ns);
+        tcphs_format_seconds_exact(span, sizeof(span), ns);
+        tcphs_rate_format(why, sizeof(why), bps);
+        fprintf(out, "- %s: %" PRIu64 " bytes / (%s − %s s) = %" PRIu64 " / %s s = %.1f bytes/s = **%s**\n",
+                tcphs_direction_name((tcphs_side)s), bytes, to, from, bytes, span, bps, why);
     }
     fprintf(out, "\n");
 }

@@ -32,6 +32,8 @@ typedef struct {
     uint32_t retransmissions;                  /* may exceed the frames kept */
     tcphs_lab_row min_window;                  /* the smallest window it advertised */
     uint32_t min_window_bytes;
+    tcphs_lab_row min_scaled_window;           /* ... the smallest after its SYN (or SYN-ACK) */
+    uint32_t min_scaled_window_bytes;
     uint32_t acks_covering[3];                 /* its ACKs that covered 1, 2, 3+ segments */
     /* Its payload in flight (sent, not yet acknowledged as far as the
      * capture shows) against the window the peer advertised last. */

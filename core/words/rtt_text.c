@@ -17,20 +17,20 @@ void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t s
     buf[0] = '\0';
     if (!x || !(x->flags & TCPHS_XFER_RTT))
         return;
-    tcphs_format_seconds(r, sizeof(r), x->ack_delay_ns);
+    tcphs_format_seconds_exact(r, sizeof(r), x->ack_delay_ns);
     if (part == TCPHS_NOTE_SAMPLE) {
-        tcphs_format_seconds(a, sizeof(a), sent_rel_ns + x->ack_delay_ns);
-        tcphs_format_seconds(b, sizeof(b), sent_rel_ns);
+        tcphs_format_seconds_exact(a, sizeof(a), sent_rel_ns + x->ack_delay_ns);
+        tcphs_format_seconds_exact(b, sizeof(b), sent_rel_ns);
         snprintf(buf, size, "SampleRTT = %s \u2212 %s = %s s (ACK in frame %" PRIu32 ")", a, b, r, x->acked_in);
         return;
     }
     if (!tcphs_xfer_estimate(x, &after))
         return;
     first = (x->flags & TCPHS_XFER_FIRST) != 0;
-    tcphs_format_seconds(s0, sizeof(s0), x->srtt_before_ns);
-    tcphs_format_seconds(v0, sizeof(v0), x->rttvar_before_ns);
-    tcphs_format_seconds(s1, sizeof(s1), after.srtt_ns);
-    tcphs_format_seconds(v1, sizeof(v1), after.rttvar_ns);
+    tcphs_format_seconds_exact(s0, sizeof(s0), x->srtt_before_ns);
+    tcphs_format_seconds_exact(v0, sizeof(v0), x->rttvar_before_ns);
+    tcphs_format_seconds_exact(s1, sizeof(s1), after.srtt_ns);
+    tcphs_format_seconds_exact(v1, sizeof(v1), after.rttvar_ns);
     switch (part) {
     case TCPHS_NOTE_SRTT:
         if (first)
@@ -46,7 +46,7 @@ void tcphs_xfer_note_part(char *buf, size_t size, const tcphs_xfer *x, int64_t s
         break;
     case TCPHS_NOTE_RTO:
         rto_ns = tcphs_rto(&after);
-        tcphs_format_seconds(rto, sizeof(rto), rto_ns);
+        tcphs_format_seconds_exact(rto, sizeof(rto), rto_ns);
         snprintf(buf, size, "RTO = %s + 4 \u00d7 %s = %s s%s", s1, v1, rto,
                  rto_ns < 1000000000 ? " (rule 2.4 raises it to 1 s)" : "");
         break;

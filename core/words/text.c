@@ -48,6 +48,19 @@ void tcphs_format_seconds(char *buf, size_t size, int64_t ns)
     tcphs_format_scaled(buf, size, ns, 1000000000u, 6);
 }
 
+void tcphs_format_seconds_exact(char *buf, size_t size, int64_t ns)
+{
+    uint64_t magnitude = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    uint64_t fraction = magnitude % 1000000000u;
+    int digits = 9;
+
+    while (digits > 6 && fraction % 10 == 0) {
+        fraction /= 10;
+        digits--;
+    }
+    snprintf(buf, size, "%s%" PRIu64 ".%0*" PRIu64, ns < 0 ? "-" : "", magnitude / 1000000000u, digits, fraction);
+}
+
 void tcphs_flags_format(char *buf, size_t size, uint16_t flags)
 {
     static const struct { uint16_t bit; const char *name; } names[] = {
@@ -66,6 +79,40 @@ void tcphs_flags_format(char *buf, size_t size, uint16_t flags)
     }
     if (tcphs_strbuf_empty(&out))
         tcphs_strbuf_append(&out, "none");
+}
+
+void tcphs_rate_format(char *buf, size_t size, double bytes_per_s)
+{
+    static const char *const prefixes[] = { "", "k", "M", "G", "T" };
+    double bytes = bytes_per_s, bits = bytes_per_s * 8;
+    size_t b = 0, i = 0;
+
+    /* Rounded first, so that 999.96 kB/s reads 1.0 MB/s, not 1000.0 kB/s. */
+    while (b + 1 < sizeof(prefixes) / sizeof(prefixes[0]) && bytes >= 999.95) {
+        bytes /= 1000;
+        b++;
+    }
+    while (i + 1 < sizeof(prefixes) / sizeof(prefixes[0]) && bits >= 999.5) {
+        bits /= 1000;
+        i++;
+    }
+    snprintf(buf, size, "%.1f %sB/s (%.3g %sbit/s)", bytes, prefixes[b], bits, prefixes[i]);
+}
+
+void tcphs_throughput_text(char *buf, size_t size, const tcphs_throughput_facts *facts)
+{
+    if (!tcphs_throughput_too_short(facts)) {
+        tcphs_rate_format(buf, size, (double)facts->bytes * 1e9 / (double)facts->ns);
+        return;
+    }
+    if (facts->segments <= 1)
+        snprintf(buf, size, "%" PRIu64 " bytes, one segment: too short for a throughput", facts->bytes);
+    else if (facts->acks <= 1)
+        snprintf(buf, size, "%" PRIu64 " bytes in %" PRIu32 " segments, acknowledged by one ACK: too short for a "
+                 "throughput", facts->bytes, facts->segments);
+    else
+        snprintf(buf, size, "%" PRIu64 " bytes, acknowledged no later than sent (the capture's clock): no "
+                 "throughput", facts->bytes);
 }
 
 /* Everything a note sentence refers to, worked out once. */
@@ -144,6 +191,18 @@ static uint32_t peer_syn_data(const tcphs_record *rec, uint32_t peer_isn)
     return peer->syn_len;
 }
 
+void tcphs_isn_sum(tcphs_strbuf *out, uint32_t isn, uint32_t extra)
+{
+    uint64_t sum = (uint64_t)isn + 1 + extra;
+
+    tcphs_strbuf_appendf(out, "%u + 1", isn);
+    if (extra > 0)
+        tcphs_strbuf_appendf(out, " + %u", extra);
+    if (sum > UINT32_MAX)
+        tcphs_strbuf_append(out, " \u2212 2^32");
+    tcphs_strbuf_appendf(out, " = %u", (uint32_t)sum);
+}
+
 void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
 {
     bool from_client = rec->from == TCPHS_SIDE_CLIENT;
@@ -154,7 +213,9 @@ void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
     const char *syn = rec->event == TCPHS_EVENT_HANDSHAKE_ACK ? "SYN-ACK" : "SYN";
 
     if (accepted == 0) {
-        tcphs_strbuf_appendf(out, "ack = %c + 1 = %u + 1 = %u (correct", letter, isn, rec->ack);
+        tcphs_strbuf_appendf(out, "ack = %c + 1 = ", letter);
+        tcphs_isn_sum(out, isn, 0);
+        tcphs_strbuf_append(out, " (correct");
         /* RFC 7413, 4.2: data a SYN carried but the peer did not accept is
          * sent again after the handshake. */
         if (data > 0)
@@ -163,8 +224,9 @@ void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
         tcphs_strbuf_append(out, ")");
         return;
     }
-    tcphs_strbuf_appendf(out, "ack = %c + 1 + %u = %u + 1 + %u = %u (correct: ", letter, accepted, isn, accepted,
-                         rec->ack);
+    tcphs_strbuf_appendf(out, "ack = %c + 1 + %u = ", letter, accepted);
+    tcphs_isn_sum(out, isn, accepted);
+    tcphs_strbuf_append(out, " (correct: ");
     if (accepted == data)
         tcphs_strbuf_appendf(out, "the %s's %u bytes of data were accepted, TCP Fast Open)", syn, data);
     else
@@ -176,13 +238,14 @@ void tcphs_ack_arithmetic(tcphs_strbuf *out, const tcphs_record *rec)
 static void put_isn_ack_check(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
-    uint32_t expected = ctx->peer_isn + 1;
 
-    if (rec->ack_ok)
+    if (rec->ack_ok) {
         tcphs_ack_arithmetic(out, rec);
-    else
-        tcphs_strbuf_appendf(out, "ack = %u, but %c + 1 = %u + 1 = %u (wrong)", rec->ack, peer_isn_letter(ctx),
-                             ctx->peer_isn, expected);
+        return;
+    }
+    tcphs_strbuf_appendf(out, "ack = %u, but %c + 1 = ", rec->ack, peer_isn_letter(ctx));
+    tcphs_isn_sum(out, ctx->peer_isn, 0);
+    tcphs_strbuf_append(out, " (wrong)");
 }
 
 static void note_syn(tcphs_strbuf *out, const note_ctx *ctx)
@@ -240,17 +303,40 @@ static void note_syn_ack_retransmission(tcphs_strbuf *out, const note_ctx *ctx)
         ctx->who, ctx->who_ep, own_isn_letter(ctx), ctx->rec->seq, ctx->peer);
 }
 
+/* The ACK of a segment whose end (seq + len, + 1 for a FIN) is `end` and
+ * whose sum is `sum` ("seq + len"): the real one once a later ACK was read
+ * (two passes, or the GUI), "acknowledged by frame 18 (relative ack 196814 =
+ * seq + len + 17920: it also covers the next 17920 bytes)"; before that,
+ * the ack that would cover it, in words that do not say one came. */
+static void put_acked(tcphs_strbuf *out, const note_ctx *ctx, uint32_t end, const char *sum, const char *them)
+{
+    const tcphs_xfer *x = tcphs_record_xfer(ctx->rec);
+    uint32_t shown_end = ctx->own_isn_known ? end - ctx->own_isn : end;
+    const char *kind = ctx->own_isn_known ? "relative" : "raw";
+    uint32_t ack;
+
+    if (x && (x->flags & TCPHS_XFER_ACKED)) {
+        tcphs_strbuf_appendf(out, "; acknowledged by frame %u", x->acked_in);
+        if (!tcphs_xfer_ack(x, end, &ack))
+            tcphs_strbuf_appendf(out, " (its ack reaches 16 MiB or more past %s)", sum);
+        else if (ack == end)
+            tcphs_strbuf_appendf(out, " (%s ack %u = %s)", kind, shown_end, sum);
+        else
+            tcphs_strbuf_appendf(out, " (%s ack %u = %s + %u: it also covers the next %u bytes)", kind,
+                                 shown_end + (ack - end), sum, ack - end, ack - end);
+        return;
+    }
+    tcphs_strbuf_appendf(out, "; an ACK from the %s covers %s once its ack reaches %s = %u (%s)", ctx->peer, them,
+                         sum, shown_end, kind);
+}
+
 static void note_data(tcphs_strbuf *out, const note_ctx *ctx)
 {
     const tcphs_record *rec = ctx->rec;
 
     tcphs_strbuf_appendf(out, "%s sends %u bytes of data at ", ctx->who, rec->len);
     put_seq(out, ctx, rec->seq);
-    tcphs_strbuf_appendf(out, "; the %s acknowledges them with ack = seq + len = ", ctx->peer);
-    if (ctx->own_isn_known)
-        tcphs_strbuf_appendf(out, "%u (relative)", rec->seq - ctx->own_isn + rec->len);
-    else
-        tcphs_strbuf_appendf(out, "%u (raw)", rec->seq + rec->len);
+    put_acked(out, ctx, rec->seq + rec->len, "seq + len", "them");
     /* RFC 6298, section 3: an ACK of bytes sent more than once cannot tell
      * which copy it answers, so it times neither.  The capture cannot tell
      * a copy from a segment overtaken on its way to the capture point (and
@@ -308,10 +394,7 @@ static void note_fin(tcphs_strbuf *out, const note_ctx *ctx)
         tcphs_strbuf_appendf(out, " after %u bytes of data", rec->len);
     tcphs_strbuf_appendf(out, " at ");
     put_seq(out, ctx, fin_seq);
-    tcphs_strbuf_appendf(out, "; the %s acknowledges it with ack = seq + 1 = %u", ctx->peer,
-        ctx->own_isn_known ? fin_seq - ctx->own_isn + 1 : fin_seq + 1);
-    if (ctx->own_isn_known)
-        tcphs_strbuf_appendf(out, " (relative)");
+    put_acked(out, ctx, fin_seq + 1, "seq + 1", "it");
 }
 
 static void note_peer_fin(tcphs_strbuf *out, const note_ctx *ctx)
@@ -412,5 +495,10 @@ void tcphs_note(char *buf, size_t size, const tcphs_record *rec, const char *cli
         return;
     build_ctx(&ctx, rec, client_text, server_text);
     note_writers[rec->event](&out, &ctx);
+    /* RFC 9293, 3.8.6.2.1: a zero window stops the peer's data until the
+     * window opens (Wireshark's [TCP ZeroWindow]: not on SYN, FIN or RST). */
+    if (rec->window == 0 && (rec->flags & TCPHS_ACK) && !(rec->flags & (TCPHS_SYN | TCPHS_FIN | TCPHS_RST)))
+        tcphs_strbuf_appendf(&out, "; it advertises a zero window: the %s must stop sending data until the "
+                                   "window opens", ctx.peer);
     put_state_changes(&out, rec);
 }

@@ -43,6 +43,12 @@ PER_PACKET_FIELDS = [
 
 # Per-packet fields that a later packet completes (the ACK of the segment):
 # final in two-pass tshark and the GUI (sharkd), absent in one pass.
+# The note of a data segment or FIN names the ACK that answered it once that
+# ACK was read (two passes, sharkd, the GUI), and only the ack that would
+# answer it before (one pass): it is compared in one pass only where no
+# later ACK completes it, that is never by these tests.
+ONE_PASS_PACKET_FIELDS = [field for field in PER_PACKET_FIELDS if field != "tcphs.note"]
+
 WHOLE_CAPTURE_PACKET_FIELDS = [
     "tcphs.acked_in",
     "tcphs.rtt",
@@ -243,7 +249,10 @@ def stream_rows(rows, fields, problems=None, label="", last_only=False):
             for field in fields:
                 value = layer_value(row, field, layers, i)
                 if value is None:
-                    value = found.get(stream, {}).get(field, "")
+                    # -T fields cannot tell which layer the value is of: one
+                    # pass leaves it unknown (None, not compared), two passes
+                    # keep the stream's value from its other frames.
+                    value = None if last_only else found.get(stream, {}).get(field, "")
                 values[field] = value
             if stream in found and problems is not None and not last_only:
                 for field in fields:

@@ -91,6 +91,8 @@ TYPES = {
     "tcphs.acks.segments": "FT_UINT32",
     "tcphs.conn.throughput_client": "FT_DOUBLE",
     "tcphs.conn.throughput_server": "FT_DOUBLE",
+    "tcphs.conn.throughput_client.too_short": "FT_NONE",
+    "tcphs.conn.throughput_server.too_short": "FT_NONE",
 }
 
 
@@ -127,7 +129,8 @@ PATTERNS = {
 
 # Per-packet fields sit at the top of the tcphs object in -T json; connection
 # fields below tcphs.connection.
-CONNECTION = set(harness.CONNECTION_FIELDS)
+CONNECTION = set(harness.CONNECTION_FIELDS) | {"tcphs.conn.throughput_client.too_short",
+                                               "tcphs.conn.throughput_server.too_short"}
 
 # Captures that together carry every field (derived ISN, guessed roles, a
 # wrong ack, an unanswered SYN, IPv6, keep-alives, two TCP layers in a frame).

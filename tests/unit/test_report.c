@@ -101,9 +101,9 @@ static void test_csv_table(void)
     out_open(&c);
     tcphs_write_conns_table(c.out, conns, 1, true);
     CHECK_STR(out_close(&c),
-              "stream,client,server,isn_client,isn_server,handshake,irtt_ms,mss,options,close_by,close_kind,"
+              "stream,client,server,isn_client,isn_server,handshake,irtt_s,mss,options,close_by,close_kind,"
               "state_c,state_s,conn_state,history,pkts_c,pkts_s,bytes_c,bytes_s,duration_s\n"
-              "3,10.0.0.1:51000,10.0.0.2:80,100,7000,complete,20.000,1460,\"WS,SACK,TS\",client,graceful,"
+              "3,10.0.0.1:51000,10.0.0.2:80,100,7000,complete,0.020000,1460,\"WS,SACK,TS\",client,graceful,"
               "TIME-WAIT,CLOSED,SF,ShADdFf,5,3,50,900,0.070000\n");
     free(c.text);
     tcphs_conn_free(&l.conn);
@@ -121,8 +121,8 @@ static void test_aligned_table(void)
     out_open(&c);
     tcphs_write_conns_table(c.out, conns, 1, false);
     text = out_close(&c);
-    CHECK(strncmp(text, "stream  client          server       isn_client  isn_server  handshake  irtt_ms", 79) == 0);
-    CHECK(strstr(text, "\n     3  10.0.0.1:51000  10.0.0.2:80         100        7000  complete    20.000") != NULL);
+    CHECK(strncmp(text, "stream  client          server       isn_client  isn_server  handshake    irtt_s", 80) == 0);
+    CHECK(strstr(text, "\n     3  10.0.0.1:51000  10.0.0.2:80         100        7000  complete   0.020000") != NULL);
     free(c.text);
     tcphs_conn_free(&l.conn);
 }
@@ -136,7 +136,7 @@ static void test_report_sections(void)
     lab_run(&l);
     text = report_text(&l, &c);
     CHECK(strstr(text, "## TCP stream 3: client 10.0.0.1:51000, server 10.0.0.2:80\n") != NULL);
-    CHECK(strstr(text, "Handshake state: **complete**; initial RTT 20.000 ms.") != NULL);
+    CHECK(strstr(text, "Handshake state: **complete**; initial RTT 0.020000 s.") != NULL);
     CHECK(strstr(text, "| 1 SYN | 1 | 0.000000 | client → server | SYN | 100 | 0 | - | - | 501 | "
                        "MSS=1460, SACK_PERM, TS, WS=128 | SYN-SENT | LISTEN |\n") != NULL);
     CHECK(strstr(text, "| 2 SYN-ACK | 2 | 0.010000 | server → client | SYN, ACK | 7000 | 0 | 101 | 1 | 501 |") != NULL);
@@ -275,6 +275,46 @@ static void test_cut_headers(void)
     free(text);
 }
 
+/* Issue 22, item 10: which streams of many get their full section, and the
+ * summary row a stream has. */
+static void test_many_streams(void)
+{
+    lab good, refused;
+    capture_out c;
+    const tcphs_report_stream *streams[2];
+    const char *text;
+
+    lab_run(&good);
+    CHECK(!tcphs_report_in_trouble(&good.report));
+    lab_start(&refused);
+    lab_segment(&refused, true, TCPHS_SYN, 100, 0, 0, 0);
+    lab_segment(&refused, false, TCPHS_RST | TCPHS_ACK, 0, 101, 0, 0);
+    CHECK(tcphs_report_in_trouble(&refused.report));
+
+    streams[0] = &good.report;
+    streams[1] = &refused.report;
+    out_open(&c);
+    tcphs_write_report_summary(c.out, streams, 2);
+    tcphs_write_report_selection(c.out, 21, 300, NULL);
+    tcphs_write_report_left_out(c.out, 279, NULL);
+    text = out_close(&c);
+    CHECK(strstr(text, "| 3 | 10.0.0.1:51000 | 10.0.0.2:80 | complete | graceful by client | 8 | 50 | 900 | 0 | 0 | "
+                       "0.020000 | 0.070000 |\n") != NULL);
+    CHECK(strstr(text, "| refused | reset by server | 2 | 0 | 0 | 0 | 0 | - |") != NULL);
+    CHECK(strstr(text, "Full sections for the first 20 streams and every later one in trouble (refused, aborted, "
+                       "reset, or segments sent again): 21 of 300 streams.") != NULL);
+    CHECK(strstr(text, "279 streams are in the summary table only (after the first streams, not in trouble). For the "
+                       "full section of one, `-z tcphs,report,STREAM`") != NULL);
+    free(c.text);
+
+    out_open(&c);
+    tcphs_write_report_left_out(c.out, 0, NULL);
+    CHECK_STR(out_close(&c), "");
+    free(c.text);
+    tcphs_conn_free(&good.conn);
+    tcphs_conn_free(&refused.conn);
+}
+
 int main(void)
 {
     test_cut_headers();
@@ -285,5 +325,6 @@ int main(void)
     test_report_midstream();
     test_report_without_analysis_marks();
     test_report_throttling();
+    test_many_streams();
     return check_failures() != 0;
 }

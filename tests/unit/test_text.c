@@ -12,6 +12,7 @@ static tcphs_segment lab_segment(bool from_client, uint16_t flags, uint32_t seq,
 
     seg.frame = ++frame;
     seg.time_ns = (int64_t)frame * 1000000;
+    seg.window = 64240;
     return seg;
 }
 
@@ -85,7 +86,7 @@ static void test_handshake_notes(void)
                     "[server SYN-RECEIVED " TCPHS_ARROW " ESTABLISHED]");
     note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, x + 1, y + 1, 27), note, sizeof(note));
     CHECK_STR(note, "Client sends 27 bytes of data at relative seq 1; "
-                    "the server acknowledges them with ack = seq + len = 28 (relative)");
+                    "an ACK from the server covers them once its ack reaches seq + len = 28 (relative)");
     note_of(&conn, lab_segment(false, TCPHS_ACK, y + 1, x + 28, 0), note, sizeof(note));
     CHECK_STR(note, "Server acknowledges the client's bytes up to relative ack 28 "
                     "(the next byte it expects), sending no data");
@@ -151,7 +152,7 @@ static void test_keep_alive_and_close_notes(void)
                     "already acknowledged byte and makes the server answer with an ACK");
     note_of(&conn, lab_segment(true, TCPHS_FIN | TCPHS_ACK, 101, 901, 0), note, sizeof(note));
     CHECK_STR(note, "Client 192.168.1.10:1056 starts the close (active close) with FIN at relative seq 1; "
-                    "the server acknowledges it with ack = seq + 1 = 2 (relative) "
+                    "an ACK from the server covers it once its ack reaches seq + 1 = 2 (relative) "
                     "[client ESTABLISHED " TCPHS_ARROW " FIN-WAIT-1, server ESTABLISHED " TCPHS_ARROW " CLOSE-WAIT]");
     /* The same FIN again (RFC 9293, 3.8.1): a retransmission, not a second close. */
     note_of(&conn, lab_segment(true, TCPHS_FIN | TCPHS_ACK, 101, 901, 0), note, sizeof(note));
@@ -175,7 +176,7 @@ static void test_keep_alive_and_close_notes(void)
 static void test_resent_data_notes(void)
 {
     static const char resent[] = "Client sends 100 bytes of data at relative seq 1; "
-                                 "the server acknowledges them with ack = seq + len = 101 (relative); "
+                                 "an ACK from the server covers them once its ack reaches seq + len = 101 (relative); "
                                  "it starts below bytes already sent (a retransmission, or overtaken): "
                                  "no SampleRTT (Karn's rule)";
     tcphs_conn conn;
@@ -188,7 +189,7 @@ static void test_resent_data_notes(void)
     note_of(&conn, lab_segment(true, TCPHS_ACK, 101, 901, 0), note, sizeof(note));
     note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100), note, sizeof(note));
     CHECK_STR(note, "Client sends 100 bytes of data at relative seq 1; "
-                    "the server acknowledges them with ack = seq + len = 101 (relative)");
+                    "an ACK from the server covers them once its ack reaches seq + len = 101 (relative)");
     note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100), note, sizeof(note));
     CHECK_STR(note, resent);
     seg = lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100);
@@ -197,7 +198,7 @@ static void test_resent_data_notes(void)
     CHECK_STR(note, resent);
     note_of(&conn, lab_segment(true, TCPHS_ACK | TCPHS_PSH, 201, 901, 100), note, sizeof(note));
     CHECK_STR(note, "Client sends 100 bytes of data at relative seq 101; "
-                    "the server acknowledges them with ack = seq + len = 201 (relative)");
+                    "an ACK from the server covers them once its ack reaches seq + len = 201 (relative)");
     tcphs_conn_free(&conn);
 }
 
@@ -248,6 +249,143 @@ static void test_note_truncation(void)
     tcphs_conn_free(&conn);
 }
 
+/* Issue 22, item 2: once the ACK was read (two passes, the GUI), the note of
+ * a data segment names the ACK that came, not the one it would predict:
+ * here one ACK covers two segments, as delayed ACKs do. */
+static void test_note_names_the_real_ack(void)
+{
+    tcphs_conn conn;
+    tcphs_record first, second, fin;
+    tcphs_segment seg;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 101, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(true, TCPHS_ACK, 101, 901, 0), note, sizeof(note));
+    seg = lab_segment(true, TCPHS_ACK | TCPHS_PSH, 101, 901, 100);
+    CHECK(tcphs_conn_update(&conn, &seg, &first));
+    seg = lab_segment(true, TCPHS_ACK | TCPHS_PSH, 201, 901, 50);
+    CHECK(tcphs_conn_update(&conn, &seg, &second));
+    seg = lab_segment(false, TCPHS_ACK, 901, 251, 0);   /* one ACK for both */
+    seg.frame = 9000;
+    note_of(&conn, seg, note, sizeof(note));
+    tcphs_note(note, sizeof(note), &first, NULL, NULL);
+    CHECK_STR(note, "Client sends 100 bytes of data at relative seq 1; acknowledged by frame 9000"
+                    " (relative ack 151 = seq + len + 50: it also covers the next 50 bytes)");
+    tcphs_note(note, sizeof(note), &second, NULL, NULL);
+    CHECK_STR(note, "Client sends 50 bytes of data at relative seq 101; acknowledged by frame 9000 "
+                    "(relative ack 151 = seq + len)");
+    seg = lab_segment(true, TCPHS_FIN | TCPHS_ACK, 251, 901, 0);
+    CHECK(tcphs_conn_update(&conn, &seg, &fin));
+    seg = lab_segment(false, TCPHS_ACK, 901, 252, 0);
+    seg.frame = 9002;
+    note_of(&conn, seg, note, sizeof(note));
+    tcphs_note(note, sizeof(note), &fin, NULL, NULL);
+    CHECK_STR(note, "Client 192.168.1.10:1056 starts the close (active close) with FIN at relative seq 151; "
+                    "acknowledged by frame 9002 (relative ack 152 = seq + 1) "
+                    "[client ESTABLISHED " TCPHS_ARROW " FIN-WAIT-1, server ESTABLISHED " TCPHS_ARROW " CLOSE-WAIT]");
+    tcphs_conn_free(&conn);
+}
+
+/* Issue 22, item 7: a segment that advertises a zero window says so
+ * (Wireshark's [TCP ZeroWindow]). */
+static void test_zero_window_note(void)
+{
+    tcphs_conn conn;
+    tcphs_segment seg;
+    char note[TCPHS_NOTE_MAX];
+
+    tcphs_conn_init(&conn, 0);
+    note_of(&conn, lab_segment(true, TCPHS_SYN, 100, 0, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(false, TCPHS_SYN | TCPHS_ACK, 900, 101, 0), note, sizeof(note));
+    note_of(&conn, lab_segment(true, TCPHS_ACK, 101, 901, 0), note, sizeof(note));
+    seg = lab_segment(true, TCPHS_ACK, 101, 901, 0);
+    seg.window = 0;
+    note_of(&conn, seg, note, sizeof(note));
+    CHECK_STR(note, "Client acknowledges the server's bytes up to relative ack 1 (the next byte it expects), "
+                    "sending no data; it advertises a zero window: the server must stop sending data until the "
+                    "window opens");
+    seg = lab_segment(true, TCPHS_ACK, 101, 901, 0);
+    seg.window = 1;
+    note_of(&conn, seg, note, sizeof(note));
+    CHECK_STR(note, "Client acknowledges the server's bytes up to relative ack 1 (the next byte it expects), "
+                    "sending no data");
+    tcphs_conn_free(&conn);
+}
+
+/* Issue 22, item 8: the tree's title leaves the phase out when it is the
+ * event's own word. */
+static void test_record_title(void)
+{
+    char title[64];
+
+    tcphs_record_title(title, sizeof(title), TCPHS_PHASE_DATA, TCPHS_EVENT_DATA, TCPHS_SIDE_SERVER);
+    CHECK_STR(title, "data from server");
+    tcphs_record_title(title, sizeof(title), TCPHS_PHASE_HANDSHAKE, TCPHS_EVENT_SYN, TCPHS_SIDE_CLIENT);
+    CHECK_STR(title, "handshake, syn from client");
+    tcphs_record_title(title, sizeof(title), TCPHS_PHASE_DATA, TCPHS_EVENT_ACK, TCPHS_SIDE_CLIENT);
+    CHECK_STR(title, "data, ack from client");
+}
+
+/* The ISN arithmetic adds up by hand where sequence numbers wrap
+ * (RFC 9293, 3.4): 4294967295 + 1 is 0 only modulo 2^32, and the text says so. */
+static void test_isn_sum(void)
+{
+    char text[96];
+    tcphs_strbuf out;
+
+    tcphs_strbuf_init(&out, text, sizeof(text));
+    tcphs_isn_sum(&out, 4255483971u, 0);
+    CHECK_STR(text, "4255483971 + 1 = 4255483972");
+    tcphs_strbuf_init(&out, text, sizeof(text));
+    tcphs_isn_sum(&out, 4294967295u, 0);
+    CHECK_STR(text, "4294967295 + 1 \u2212 2^32 = 0");
+    tcphs_strbuf_init(&out, text, sizeof(text));
+    tcphs_isn_sum(&out, 4294967290u, 20);
+    CHECK_STR(text, "4294967290 + 1 + 20 \u2212 2^32 = 15");
+}
+
+/* Issue 22, item 3: times in arithmetic with the digits they need. */
+static void test_seconds_exact(void)
+{
+    char text[32];
+
+    tcphs_format_seconds_exact(text, sizeof(text), 40433000);
+    CHECK_STR(text, "0.040433");
+    tcphs_format_seconds_exact(text, sizeof(text), 20216500);
+    CHECK_STR(text, "0.0202165");
+    tcphs_format_seconds_exact(text, sizeof(text), 40435375);
+    CHECK_STR(text, "0.040435375");
+    tcphs_format_seconds_exact(text, sizeof(text), 1000000000);
+    CHECK_STR(text, "1.000000");
+}
+
+/* Issue 22, item 4: a rate with its unit, and why there is none. */
+static void test_throughput_text(void)
+{
+    char text[128];
+    tcphs_throughput_facts transfer = { 100093, 165394000, 70, 60 };
+    tcphs_throughput_facts request = { 85, 7000, 1, 1 };
+    tcphs_throughput_facts flight = { 57, 9000, 2, 1 };
+    tcphs_throughput_facts clock = { 57, 0, 2, 2 };
+
+    tcphs_throughput_text(text, sizeof(text), &transfer);
+    CHECK_STR(text, "605.2 kB/s (4.84 Mbit/s)");           /* 100093 / 0.165394 = 605179.1 */
+    tcphs_throughput_text(text, sizeof(text), &request);
+    CHECK_STR(text, "85 bytes, one segment: too short for a throughput");
+    tcphs_throughput_text(text, sizeof(text), &flight);
+    CHECK_STR(text, "57 bytes in 2 segments, acknowledged by one ACK: too short for a throughput");
+    tcphs_throughput_text(text, sizeof(text), &clock);
+    CHECK_STR(text, "57 bytes, acknowledged no later than sent (the capture's clock): no throughput");
+    tcphs_rate_format(text, sizeof(text), 999.96e3);        /* rounds up to the next prefix */
+    CHECK_STR(text, "1.0 MB/s (8 Mbit/s)");
+    tcphs_rate_format(text, sizeof(text), 12.5);
+    CHECK_STR(text, "12.5 B/s (100 bit/s)");
+    tcphs_rate_format(text, sizeof(text), 12142857.14);
+    CHECK_STR(text, "12.1 MB/s (97.1 Mbit/s)");
+}
+
 int main(void)
 {
     test_endpoint_format();
@@ -260,5 +398,11 @@ int main(void)
     test_refused_note();
     test_note_with_endpoint_texts();
     test_note_truncation();
+    test_note_names_the_real_ack();
+    test_zero_window_note();
+    test_record_title();
+    test_throughput_text();
+    test_isn_sum();
+    test_seconds_exact();
     return check_failures() != 0;
 }

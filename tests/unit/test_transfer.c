@@ -118,11 +118,12 @@ static void test_estimator(void)
  *   42: SRTT 42, RTTVAR 21
  *   41: RTTVAR = 3/4 x 21 + 1/4 x 1 = 16;  SRTT = 7/8 x 42 + 1/8 x 41 = 41.875
  *   40: RTTVAR = 3/4 x 16 + 1/4 x 1.875 = 12.46875;  SRTT = 7/8 x 41.875 + 1/8 x 40 = 41.640625
- * Throughput: 3000 bytes / (92 - 50 ms) = 71428.57 bytes/s. */
+ * Throughput: none, one ACK acknowledged all 3000 bytes (92 - 50 ms is one ACK delay). */
 static void test_one_ack_three_segments(void)
 {
     capture cap;
     tcphs_rtt_estimate e;
+    tcphs_throughput_facts facts;
     double bps;
 
     capture_start(&cap);
@@ -147,6 +148,14 @@ static void test_one_ack_three_segments(void)
     CHECK_INT(xfer(&cap, 4)->ack_delay_ns, 42 * MS);
     CHECK_INT(xfer(&cap, 6)->ack_delay_ns, 40 * MS);
     CHECK_INT(acks_segments(&cap, 7), 3);
+    {   /* the ack that came, for the note: 3101 answers the segment ending at 1101 */
+        uint32_t ack = 0;
+
+        CHECK(tcphs_xfer_ack(xfer(&cap, 4), 1101, &ack));
+        CHECK_INT(ack, 3101);
+        CHECK(tcphs_xfer_ack(xfer(&cap, 6), 3101, &ack));
+        CHECK_INT(ack, 3101);
+    }
     CHECK_INT(acks_segments(&cap, 2), 0);      /* the SYN is not a payload segment */
 
     CHECK(tcphs_xfer_estimate(xfer(&cap, 4), &e));
@@ -161,9 +170,17 @@ static void test_one_ack_three_segments(void)
     CHECK_INT(e.rttvar_ns, 12468750);
     CHECK_INT(tcphs_rto(&e), 41640625 + 4 * 12468750);
 
-    CHECK(tcphs_conn_throughput(&cap.conn, TCPHS_SIDE_CLIENT, &bps));
-    CHECK_INT((long long)(bps * 100 + 0.5), 7142857);
+    /* One ACK acknowledged all three segments: 3000 bytes in 42 ms is one
+     * ACK delay, not a transfer, so there is no throughput (issue 22). */
+    CHECK(tcphs_transfer_throughput_facts(tcphs_conn_transfer(&cap.conn), TCPHS_SIDE_CLIENT, &facts));
+    CHECK_INT(facts.bytes, 3000);
+    CHECK_INT(facts.ns, 42 * MS);
+    CHECK_INT(facts.segments, 3);
+    CHECK_INT(facts.acks, 1);
+    CHECK(tcphs_throughput_too_short(&facts));
+    CHECK(!tcphs_conn_throughput(&cap.conn, TCPHS_SIDE_CLIENT, &bps));
     CHECK(!tcphs_conn_throughput(&cap.conn, TCPHS_SIDE_SERVER, &bps));   /* sent no payload */
+    CHECK(!tcphs_transfer_throughput_facts(tcphs_conn_transfer(&cap.conn), TCPHS_SIDE_SERVER, &facts));
     tcphs_conn_free(&cap.conn);
 }
 
@@ -256,6 +273,7 @@ static void test_wrap(void)
 static void test_bad_acks(void)
 {
     capture cap;
+    tcphs_throughput_facts facts;
     double bps;
 
     capture_start(&cap);
@@ -266,9 +284,12 @@ static void test_bad_acks(void)
     CHECK_INT(acked_in(&cap, 3), 4);
     CHECK(!has_rtt(&cap, 3));
     CHECK(xfer(&cap, 3)->flags & TCPHS_XFER_BEYOND);
-    /* Throughput counts only the 100 bytes captured. */
-    CHECK(tcphs_conn_throughput(&cap.conn, TCPHS_SIDE_CLIENT, &bps));
-    CHECK_INT((long long)(bps + 0.5), 2500);                         /* 100 B / 40 ms */
+    /* Throughput counts only the 100 bytes captured; one segment, one ACK:
+     * too short for a throughput. */
+    CHECK(tcphs_transfer_throughput_facts(tcphs_conn_transfer(&cap.conn), TCPHS_SIDE_CLIENT, &facts));
+    CHECK_INT(facts.bytes, 100);
+    CHECK_INT(facts.segments, 1);
+    CHECK(!tcphs_conn_throughput(&cap.conn, TCPHS_SIDE_CLIENT, &bps));
 
     feed(&cap, CLIENT, ACK, 1101, 7001, 100, 100);                   /* 5 */
     feed(&cap, SERVER, ACK, 7001, 151, 0, 110);                      /* 6: backwards */
