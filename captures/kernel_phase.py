@@ -169,11 +169,17 @@ class KernelTrace:
             return "congestion avoidance"
         return "undecidable"
 
-    def summary(self):
-        """Lines that say what the kernel did over the whole transfer."""
+    def summary(self, t0=None):
+        """Lines that say what the kernel did over the whole transfer; times
+        relative to t0 (the capture's first frame), else to the first row."""
         rows = self.rows
         out = [self.title] if self.title else []
-        t0 = rows[0]["time"]
+        if t0 is None:
+            t0 = rows[0]["time"]
+            out.append("times from the first row")
+        else:
+            out.append("times from the capture's first frame; the first row is at +%.6f s"
+                       % (rows[0]["time"] - t0))
         out.append("%d rows, %.3f s, cwnd %d to %d segments (largest %d), mss %s"
                    % (len(rows), rows[-1]["time"] - t0, rows[0]["cwnd"], rows[-1]["cwnd"],
                       max(r["cwnd"] for r in rows), rows[-1].get("mss")))
@@ -215,9 +221,10 @@ def fmt_ssthresh(value):
 
 def capture_rounds(pcap):
     """The rounds of the capture's data sender (the side that sent the most
-    payload), by the contract's rule: a list of dicts with first frame,
-    start, end (the next round's start, or for the last round its ending
-    ACK or the last frame), segments, new bytes, segments sent again."""
+    payload), by the contract's rule, and the time of the first frame.  A
+    round is a dict with first frame, start, end (the next round's start,
+    or for the last round its ending ACK or the last frame), segments, new
+    bytes, segments sent again."""
     out = subprocess.run(
         ["tshark", "-r", pcap, "-Y", "tcp", "-T", "fields", "-E", "separator=\t",
          "-e", "frame.number", "-e", "frame.time_epoch", "-e", "ip.src", "-e", "tcp.seq",
@@ -231,7 +238,7 @@ def capture_rounds(pcap):
                        rst in ("1", "True")))
         sent[src] = sent.get(src, 0) + int(length)
     if not frames:
-        return []
+        return [], None
     sender = max(sent, key=sent.get)
     rounds = []
     highest = None                   # highest sequence number sent + 1
@@ -259,23 +266,24 @@ def capture_rounds(pcap):
             rounds[-1]["ack_time"] = t
     if rounds and rounds[-1]["end"] is None:
         rounds[-1]["end"] = rounds[-1].get("ack_time", frames[-1][1])
-    return rounds
+    return rounds, frames[0][1]
 
 
 def report(path, with_rounds):
     trace = KernelTrace.load(path)
     print("== " + os.path.basename(path))
-    for line in trace.summary():
-        print("  " + line)
     pcap = path[:-len(".kernel.tsv")] + ".pcap" if path.endswith(".kernel.tsv") else None
-    if not pcap or not os.path.exists(pcap):
+    rounds = None
+    if pcap and os.path.exists(pcap):
+        try:
+            rounds, t0 = capture_rounds(pcap)
+        except (OSError, subprocess.CalledProcessError) as err:
+            print("  (tshark failed on %s: %s)" % (pcap, err))
+    for line in trace.summary(t0 if rounds is not None else None):
+        print("  " + line)
+    if rounds is None:
         if with_rounds:
             print("  (no capture beside it: no rounds)")
-        return
-    try:
-        rounds = capture_rounds(pcap)
-    except (OSError, subprocess.CalledProcessError) as err:
-        print("  (tshark failed on %s: %s)" % (pcap, err))
         return
     counts = {}
     for r in rounds:
@@ -284,7 +292,6 @@ def report(path, with_rounds):
     print("  %d rounds in the capture; kernel's phase: %s"
           % (len(rounds), ", ".join("%s %d" % (p, counts[p]) for p in PHASES if p in counts)))
     if with_rounds:
-        t0 = trace.rows[0]["time"]
         print("  round  frame   start(s)  segs   bytes again  cwnd ssthresh ca_state  phase")
         for r in rounds:
             s = trace.state_at(r["start"]) or {}
