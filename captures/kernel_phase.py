@@ -25,9 +25,19 @@ round, the time of the ACK that ended it, or of the last frame): a round
 lasts until the next one opens, and the idle time of an application that
 writes slowly lies between the ACK that ends a round and the next write.
 
-The kernel's rule, first that holds, from the TSV rows that describe
-[start, end) (the last row at or before start, and every row after start
-and before end):
+The TSV rows that describe [start, end) are the row in force at start
+(the last one at or before it) and every row after start and before end;
+but when a row comes within POLL_SLACK (2 ms) after start, it replaces
+the row in force at start.  A row is a poll, up to a millisecond (more on
+a busy machine) after the change it shows, and the change a round starts
+with comes with the ACK that opened the round, microseconds before its
+first segment: typically the ACK that covers the recover point both ends
+the round of the repair and closes the kernel's Recovery, and the poll
+that shows Open comes after the next round's first segment.  (The rare
+opposite, a round that opens a few microseconds before an ACK changes the
+state, is then read as if it opened after it.)
+
+The kernel's rule, first that holds:
 
 1. undecidable: the TSV does not cover [start, end) (no row at or before
    start, none at or after end), or end <= start.
@@ -78,6 +88,7 @@ PHASES = ("loss recovery", "receiver-limited", "sender-limited", "slow start",
           "congestion avoidance", "undecidable")
 CA_STATES = {0: "Open", 1: "Disorder", 2: "CWR", 3: "Recovery", 4: "Loss"}
 INFINITE_SSTHRESH = 0x7FFFFFFF
+POLL_SLACK = 0.002                   # seconds: a poll's lateness, at most
 
 
 class KernelTrace:
@@ -137,14 +148,18 @@ class KernelTrace:
         return self.rows[i] if i >= 0 else None
 
     def rows_in(self, start, end):
-        """The row in force at start, then every row after start, before end."""
+        """The rows that describe [start, end): the row in force at start
+        (unless a row follows within POLL_SLACK: it replaces it), then
+        every row after start, before end."""
         i = self.index_at(start)
         if i < 0:
             return []
-        out = [self.rows[i]]
         j = i + 1
-        while j < len(self.rows) and self.rows[j]["time"] < end:
-            out.append(self.rows[j])
+        rows = self.rows
+        follows = j < len(rows) and rows[j]["time"] < end and rows[j]["time"] - start <= POLL_SLACK
+        out = [] if follows else [rows[i]]
+        while j < len(rows) and rows[j]["time"] < end:
+            out.append(rows[j])
             j += 1
         return out
 
@@ -160,7 +175,7 @@ class KernelTrace:
             return "receiver-limited"
         if last["sndbuf_limited_us"] > first["sndbuf_limited_us"]:
             return "sender-limited"
-        if any(r["unacked"] == 0 and r["notsent"] == 0 for r in rows[1:]):
+        if any(r["unacked"] == 0 and r["notsent"] == 0 for r in rows if r["time"] > start):
             return "sender-limited"
         slow = [r["cwnd"] < r["ssthresh"] for r in rows]
         if all(slow):
@@ -292,9 +307,10 @@ def report(path, with_rounds):
     print("  %d rounds in the capture; kernel's phase: %s"
           % (len(rounds), ", ".join("%s %d" % (p, counts[p]) for p in PHASES if p in counts)))
     if with_rounds:
+        print("  (cwnd, ssthresh, ca_state: the state the round started in)")
         print("  round  frame   start(s)  segs   bytes again  cwnd ssthresh ca_state  phase")
         for r in rounds:
-            s = trace.state_at(r["start"]) or {}
+            s = (trace.rows_in(r["start"], r["end"]) or [{}])[0]
             print("  %5d %6d %10.3f %5d %7d %5d %5s %8s %8s  %s"
                   % (r["number"], r["frame"], r["start"] - t0, r["segments"], r["bytes"],
                      r["again"], s.get("cwnd", "-"), fmt_ssthresh(s.get("ssthresh", 0))

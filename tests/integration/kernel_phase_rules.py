@@ -9,8 +9,8 @@ in two ways.
    captures/README.md says of them ("Rounds captures"): Reno's window
    doubles per round, is halved by the loss and then grows by one segment
    per round; CUBIC's ssthresh is 0.7 of the window; the small receive
-   buffer makes every round after the first receiver-limited, the slow
-   application every round sender-limited; the long capture holds several
+   buffer makes every round but the first and the last receiver-limited,
+   the slow application every round sender-limited; the long capture holds several
    hundred rounds.  A re-recording that does not show this fails here.
 
   kernel_phase_rules.py        (needs plain tshark for part 2)
@@ -97,6 +97,16 @@ def rules():
               "loss recovery")
         check("ca_state %d over before the round" % state, t.phase(1.06, 1.5),
               "congestion avoidance")
+    # The poll after a round's start, within 2 ms, shows the state the round
+    # started in (the ACK that opened the round changed it): a Recovery that
+    # the next poll sees closed is over before the round, one that lasts 3 ms
+    # into the round is not.
+    t = trace([row(1.0, ca_state=3, cwnd=20, ssthresh=20), row(1.0408, cwnd=20, ssthresh=20),
+               row(1.08, cwnd=21, ssthresh=20), row(2.0, cwnd=21, ssthresh=20)])
+    check("Recovery closed by the ACK that opened the round", t.phase(1.04, 1.08),
+          "congestion avoidance")
+    check("Recovery open 3 ms into the round", t.phase(1.0378, 1.08), "loss recovery")
+    check("a row in the slack but past the round's end", t.phase(1.04, 1.0405), "loss recovery")
     for state in (1, 2):
         t = trace([row(1.0), row(1.02, ca_state=state), row(2.0)])
         check("ca_state %d (Disorder, CWR) is not recovery" % state, t.phase(1.0, 1.5),
@@ -152,7 +162,7 @@ def recorded(name):
     rounds, _ = kernel_phase.capture_rounds(os.path.join(harness.CAPTURES, name + ".pcap"))
     for r in rounds:
         r["phase"] = t.phase(r["start"], r["end"])
-        r["state"] = t.state_at(r["start"])
+        r["state"] = t.rows_in(r["start"], r["end"])[0]   # the state the round started in
     return t, rounds
 
 
@@ -165,20 +175,21 @@ def first_loss(t):
 
 
 def recordings():
-    # Reno: 10, 20, 40 at the starts of rounds 1-3 (slow start doubles), one
-    # loss in round 4, ssthresh half the window, then +1 segment per round.
+    # Reno: 10, 20, 40 at the starts of rounds 1-3 (slow start doubles: the
+    # initial window, then one segment per segment acknowledged), one loss in
+    # round 4, ssthresh half the window, then +1 segment per round.
     t, rounds = recorded("rounds-reno-loss")
     check("reno: the congestion control in the title", t.title.endswith("congestion control reno"),
           True)
-    check("reno: cwnd at the starts of rounds 1-4", [r["state"]["cwnd"] for r in rounds[:4]],
-          [10, 10, 20, 40])
+    check("reno: cwnd at the starts of rounds 1-3", [r["state"]["cwnd"] for r in rounds[:3]],
+          [10, 20, 40])
     check("reno: phases of rounds 1-6", [r["phase"] for r in rounds[:6]],
-          ["slow start"] * 3 + ["loss recovery"] * 2 + ["congestion avoidance"])
+          ["slow start"] * 3 + ["loss recovery"] + ["congestion avoidance"] * 2)
     check("reno: one retransmission", t.rows[-1]["total_retrans"], 1)
     before, enter = first_loss(t)
     check("reno: the loss sets ssthresh", before["ssthresh"] == INF and enter["ssthresh"] < INF,
           True)
-    ca = [r for r in rounds[5:-1]]
+    ca = rounds[4:-1]
     growth = [b["state"]["cwnd"] - a["state"]["cwnd"] for a, b in zip(ca, ca[1:])]
     check("reno: cwnd growth per round in congestion avoidance", set(growth), {1})
     check("reno: every round after the recovery but the last is congestion avoidance",
@@ -194,12 +205,13 @@ def recordings():
     check("cubic: ssthresh after the loss is 0.7 of a window between the last poll's "
           "and twice that", before["cwnd"] * 0.7 <= after <= before["cwnd"] * 1.4, True)
     check("cubic: phases of rounds 1-6", [r["phase"] for r in rounds[:6]],
-          ["slow start"] * 3 + ["loss recovery"] * 2 + ["congestion avoidance"])
+          ["slow start"] * 3 + ["loss recovery"] + ["congestion avoidance"] * 2)
 
-    # Receiver-limited: rwnd_limited grows in every round but the first.
+    # Receiver-limited: rwnd_limited grows in every round but the first and
+    # the last (its 16192 bytes, the rest of the upload, fit the window).
     t, rounds = recorded("rounds-receiver-limited")
     check("receiver-limited: phases", [r["phase"] for r in rounds],
-          ["slow start"] + ["receiver-limited"] * (len(rounds) - 1))
+          ["slow start"] + ["receiver-limited"] * (len(rounds) - 2) + ["slow start"])
     check("receiver-limited: at least 10 rounds", len(rounds) >= 10, True)
 
     # Sender-limited: 8192 bytes per round, the connection idle in each.
