@@ -27,15 +27,16 @@ writes slowly lies between the ACK that ends a round and the next write.
 
 The TSV rows that describe [start, end) are the row in force at start
 (the last one at or before it) and every row after start and before end;
-but when a row comes within POLL_SLACK (2 ms) after start, it replaces
-the row in force at start.  A row is a poll, up to a millisecond (more on
-a busy machine) after the change it shows, and the change a round starts
+but when a row comes within POLL_SLACK (5 ms, an eighth of these
+captures' round trip) after start, it replaces the row in force at start.
+A row is a poll, a millisecond after the change it shows, or several on a
+busy machine (rounds-long has polls 2.4 ms late), and the change a round starts
 with comes with the ACK that opened the round, microseconds before its
 first segment: typically the ACK that covers the recover point both ends
 the round of the repair and closes the kernel's Recovery, and the poll
 that shows Open comes after the next round's first segment.  (The rare
-opposite, a round that opens a few microseconds before an ACK changes the
-state, is then read as if it opened after it.)
+opposite, a round that opens shortly before an ACK changes the state, is
+then read as if it opened after it.)
 
 The kernel's rule, first that holds:
 
@@ -88,7 +89,7 @@ PHASES = ("loss recovery", "receiver-limited", "sender-limited", "slow start",
           "congestion avoidance", "undecidable")
 CA_STATES = {0: "Open", 1: "Disorder", 2: "CWR", 3: "Recovery", 4: "Loss"}
 INFINITE_SSTHRESH = 0x7FFFFFFF
-POLL_SLACK = 0.002                   # seconds: a poll's lateness, at most
+POLL_SLACK = 0.005                   # seconds: a poll's lateness, at most
 
 
 class KernelTrace:
