@@ -7,10 +7,14 @@ to the other after a fixed one-way delay, so that two real Linux TCP
 stacks talk over a path with a visible round-trip time (loopback has
 none, and the kernel the captures were recorded on has no netem qdisc).
 
-    python3 delayline.py NS_A DEV_A NS_B DEV_B DELAY_MS [--drop-data N] [--ready FILE]
+    python3 delayline.py NS_A DEV_A NS_B DEV_B DELAY_MS [--drop-data N]
+                         [--drop-every M] [--ready FILE]
 
   --drop-data N   drop the N-th TCP segment with payload that goes from
                   A to B (once), to make a retransmission
+  --drop-every M  drop every M-th TCP segment with payload from A to B
+                  (the M-th, the 2M-th, ...; retransmissions count too):
+                  a steady, deterministic loss rate
   --ready FILE    create FILE once both devices are attached
 
 Frames leave in the order they came in, each exactly DELAY_MS after it was
@@ -76,11 +80,14 @@ def tcp_payload_len(frame):
 def main(argv):
     args = argv[1:]
     drop_data = 0
+    drop_every = 0
     ready = None
     while len(args) > 5:
         opt = args.pop(5)
         if opt == "--drop-data":
             drop_data = int(args.pop(5))
+        elif opt == "--drop-every":
+            drop_every = int(args.pop(5))
         elif opt == "--ready":
             ready = args.pop(5)
         else:
@@ -125,11 +132,12 @@ def main(argv):
                     frame = os.read(fd, 65536)
                 except BlockingIOError:
                     break
-                if fd == fd_a and drop_data:
+                if fd == fd_a and (drop_data or drop_every):
                     payload = tcp_payload_len(frame)
                     if payload:
                         data_a_to_b += 1
-                        if data_a_to_b == drop_data:
+                        if data_a_to_b == drop_data or (
+                                drop_every and data_a_to_b % drop_every == 0):
                             print("delayline: dropped data segment %d (%d bytes)"
                                   % (data_a_to_b, payload), file=sys.stderr)
                             continue
