@@ -30,28 +30,6 @@
 
 static int proto_tcphs = -1;
 
-/* Whether a frame is being read for the first time, when the tap sees it.
- * Wireshark marks a frame visited at the end of its dissection, before the
- * taps run, so the tap cannot ask PINFO_FD_VISITED() itself: this
- * post-dissector asks it while the frame is still being dissected and
- * leaves the answer with the packet.  First read: one-pass tshark (the
- * connection is known only up to this frame); later reads: the second pass
- * of tshark -2 and the GUI's retap (the capture has been analysed to its
- * end). */
-enum { FLOW_FIRST_READ_KEY = 0x666c6f77 };   /* "flow" */
-
-static int flow_note_first_read(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree _U_, void *data _U_)
-{
-    if (!PINFO_FD_VISITED(pinfo))
-        p_add_proto_data(pinfo->pool, pinfo, proto_tcphs, FLOW_FIRST_READ_KEY, GUINT_TO_POINTER(1));
-    return 0;
-}
-
-static gboolean flow_first_read(packet_info *pinfo)
-{
-    return p_get_proto_data(pinfo->pool, pinfo, proto_tcphs, FLOW_FIRST_READ_KEY) != NULL;
-}
-
 /* A node of the graph: the endpoint's address as Wireshark's, or when
  * both endpoints share one address (a loopback capture, two programs on one
  * host) the endpoint as text, "127.0.0.1:47428", so that the client and the
@@ -113,7 +91,7 @@ static tap_packet_status flow_tcphs_packet(void *tapdata, packet_info *pinfo, ep
     /* Later reads (two-pass tshark, the GUI's retap) show a capture that
      * has been analysed to its end: the connection's words are final. */
     tcphs_flow_label(label, sizeof(label), rec);
-    tcphs_flow_comment(comment, sizeof(comment), rec, pinfo->num, !flow_first_read(pinfo));
+    tcphs_flow_comment(comment, sizeof(comment), rec, pinfo->num, !tcphs_tapped_on_first_read(pinfo));
     sai->frame_label = g_strdup(label);
     sai->comment = g_strdup(comment);
     /* The GUI paints the row in the packet's colours (the coloring rules
@@ -130,7 +108,6 @@ static tap_packet_status flow_tcphs_packet(void *tapdata, packet_info *pinfo, ep
 void register_tcphs_flow(void)
 {
     proto_tcphs = proto_get_id_by_filter_name("tcphs");
-    register_postdissector(create_dissector_handle(flow_note_first_read, proto_tcphs));
     register_seq_analysis("tcphs", "TCP Handshake Analysis", proto_tcphs, TCPHS_TAP_NAME, TL_REQUIRES_NOTHING,
                           flow_tcphs_packet);
 }

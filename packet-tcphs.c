@@ -788,6 +788,15 @@ static void show_record(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
         add_connection(&out, rec);
 }
 
+/* The packet's key of the first-read mark (pinfo->pool): tcphs's own
+ * per-frame data uses keys 1 .. 7, the records of further TCP layers. */
+#define TAPPED_ON_FIRST_READ 0x666c6f77   /* "flow" */
+
+gboolean tcphs_tapped_on_first_read(packet_info *pinfo)
+{
+    return p_get_proto_data(pinfo->pool, pinfo, proto_tcphs, TAPPED_ON_FIRST_READ) != NULL;
+}
+
 static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const tcphs_record *rec;
@@ -816,6 +825,8 @@ static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         if (listened)
             tap_queue_packet(tcphs_tap, pinfo, rec);
     }
+    if (listened && layer && !PINFO_FD_VISITED(pinfo))
+        p_add_proto_data(pinfo->pool, pinfo, proto_tcphs, TAPPED_ON_FIRST_READ, GUINT_TO_POINTER(1));
     return layer ? tvb_captured_length(tvb) : 0;
 }
 

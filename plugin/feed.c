@@ -25,7 +25,6 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
-#include <wsutil/pint.h>
 
 #include "plugin/feed.h"
 #include "plugin/ws-compat.h"
@@ -493,6 +492,14 @@ static gboolean read_layer(packet_info *pinfo, proto_tree *tree, const layer_sum
     return TRUE;
 }
 
+static void put_be32(guint8 *out, guint32 value)
+{
+    out[0] = (guint8)(value >> 24);
+    out[1] = (guint8)(value >> 16);
+    out[2] = (guint8)(value >> 8);
+    out[3] = (guint8)value;
+}
+
 /* The header of the frame's only TCP layer where the tcp tap's struct
  * tcpheader says it is: its ports, raw seq and raw ack, found in the
  * frame's data sources. */
@@ -503,10 +510,11 @@ static gboolean find_tapped_header(const packet_info *pinfo, const struct tcphea
     static gint last_offset;
     guint8 key[12];
 
-    phton16(key, (guint16)th->th_sport);
-    phton16(key + 2, (guint16)th->th_dport);
-    phton32(key + 4, (guint32)th->th_rawseq);
-    phton32(key + 8, (guint32)th->th_rawack);
+    /* RFC 9293, 3.1: the ports, the sequence and the acknowledgment number,
+     * in network order, are the header's first 12 bytes. */
+    put_be32(key, ((guint32)th->th_sport << 16) | (guint16)th->th_dport);
+    put_be32(key + 4, (guint32)th->th_rawseq);
+    put_be32(key + 8, (guint32)th->th_rawack);
     for (GSList *s = pinfo->data_src; s; s = s->next) {
         tvbuff_t *tvb = get_data_source_tvb((const struct data_source *)s->data);
         gint captured = tvb ? (gint)tvb_captured_length(tvb) : 0;

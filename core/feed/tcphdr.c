@@ -127,7 +127,14 @@ tcphs_hdr_status tcphs_read_tcp_header(const uint8_t *bytes, size_t captured, tc
         seg->have |= TCPHS_OPTIONS_UNKNOWN;
         return TCPHS_HDR_OPTIONS_CUT;
     }
-    read_options(bytes, *hdr_len, seg);
+    /* The options tcphs looks at are offers that only a SYN or SYN-ACK makes
+     * (MSS, RFC 9293 3.7.1; window scale, RFC 7323 2.2; SACK permitted,
+     * RFC 2018 2; timestamps, RFC 7323 3.2; Fast Open, RFC 7413 4.1): a
+     * later segment's options say nothing tcphs keeps, and reading them on
+     * every segment (timestamps are on nearly every Linux segment) would
+     * cost every packet. */
+    if (seg->flags & TCPHS_SYN)
+        read_options(bytes, *hdr_len, seg);
     return TCPHS_HDR_COMPLETE;
 }
 

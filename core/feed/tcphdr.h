@@ -28,9 +28,9 @@ typedef enum {
 
 /* Read the TCP header at bytes[0 .. captured): ports, raw seq and ack
  * (TCPHS_HAVE_ACK only with the ACK flag), the 12 flag bits Wireshark
- * shows as tcp.flags, the raw window, and, when the whole header was
- * captured, the options tcphs looks at (MSS, window scale, SACK permitted,
- * timestamps, Fast Open).  Sets *hdr_len to data offset * 4 (0 when fewer
+ * shows as tcp.flags, the raw window, and, when the whole header of a SYN
+ * or SYN-ACK was captured, the options tcphs looks at (MSS, window scale,
+ * SACK permitted, timestamps, Fast Open: offers only a SYN makes).  Sets *hdr_len to data offset * 4 (0 when fewer
  * than 20 bytes were captured).  Adds TCPHS_OPTIONS_UNKNOWN unless it
  * returns TCPHS_HDR_COMPLETE. */
 tcphs_hdr_status tcphs_read_tcp_header(const uint8_t *bytes, size_t captured, tcphs_segment *seg,

@@ -104,6 +104,23 @@ static void test_bad_offset(void)
     CHECK(!tcphs_segment_has(&seg, TCPHS_OPT_MSS));
 }
 
+/* The options are offers of a SYN or SYN-ACK: a later segment's are not
+ * read (the same bytes with ACK alone say nothing about MSS or scaling). */
+static void test_options_only_on_syn(void)
+{
+    tcphs_segment seg;
+    unsigned hdr_len;
+    uint8_t h[sizeof(linux_syn)];
+
+    memcpy(h, linux_syn, sizeof(h));
+    CHECK_INT(read(h, sizeof(h), &seg, &hdr_len), TCPHS_HDR_COMPLETE);
+    CHECK(tcphs_segment_has(&seg, TCPHS_OPT_MSS | TCPHS_OPT_WSCALE | TCPHS_OPT_TIMESTAMPS));
+    h[13] = 0x10;   /* ACK, no SYN */
+    CHECK_INT(read(h, sizeof(h), &seg, &hdr_len), TCPHS_HDR_COMPLETE);
+    CHECK_INT(seg.have & (TCPHS_OPT_MSS | TCPHS_OPT_WSCALE | TCPHS_OPT_SACK_PERM | TCPHS_OPT_TIMESTAMPS), 0);
+    CHECK(!tcphs_segment_has(&seg, TCPHS_OPTIONS_UNKNOWN));
+}
+
 /* Options with the wrong length do not count; a malformed one ends the walk
  * with what came before it kept (as Wireshark's tcp_dissect_options). */
 static void test_malformed_options(void)
@@ -271,6 +288,7 @@ int main(void)
     test_flags_and_ack();
     test_snaplen_cuts();
     test_bad_offset();
+    test_options_only_on_syn();
     test_malformed_options();
     test_fast_open();
     return check_failures() != 0;
