@@ -11,6 +11,9 @@
 
 #define ANSWER_MAX 1024
 #define ANSWER_RANGES 5
+/* Blue bars and SampleRTT, red EstimatedRTT (Mermaid's default bars are
+ * pale lilac); 900 pixels wide, so that the frame numbers fit. */
+#define PALETTE "%%{init: {\"xyChart\": {\"width\": 900}, \"themeVariables\": {\"xyChart\": {\"plotColorPalette\": \"#1f77b4, #d62728\"}}}}%%\n"
 
 /* ---- gathering ------------------------------------------------------------------------ */
 
@@ -278,12 +281,21 @@ static void write_bytes_chart(FILE *out, const tcphs_rounds_report *rr, tcphs_si
     fprintf(out, "New bytes per round%s (bars; on the axis each round's number and phase: ss slow start, "
                  "ca congestion avoidance, lr loss recovery, rl receiver-limited, sl sender-limited):\n\n",
             drawn < count ? " (the first rounds)" : "");
-    fprintf(out, "```mermaid\nxychart-beta\n");
+    uint32_t most = 0;
+
+    for (uint32_t i = 0; i < drawn; i++) {
+        const tcphs_round *r = tcphs_rounds_get(rounds, side, i + 1);
+
+        if (r && r->bytes > most)
+            most = r->bytes;
+    }
+    fprintf(out, "```mermaid\n%sxychart-beta\n", PALETTE);
     fprintf(out, "    title \"New bytes per round, %s\"\n", tcphs_direction_name(side));
     fprintf(out, "    x-axis \"round and phase\" [");
     for (uint32_t i = 0; i < drawn; i++)
         fprintf(out, "%s\"%" PRIu32 " %s\"", i ? ", " : "", i + 1, phase_abbreviation(lines[i].phase));
-    fprintf(out, "]\n    y-axis \"new bytes\"\n    bar [");
+    /* From 0, so that a bar's height is its bytes (Mermaid starts at the least value). */
+    fprintf(out, "]\n    y-axis \"new bytes\" 0 --> %" PRIu32 "\n    bar [", most);
     for (uint32_t i = 0; i < drawn; i++) {
         const tcphs_round *r = tcphs_rounds_get(rounds, side, i + 1);
 
@@ -303,14 +315,23 @@ static void write_rtt_chart(FILE *out, const tcphs_rounds_report *rr, tcphs_side
     const tcphs_rtt_points *p = &rr->rtt[side];
     const tcphs_transfer *t = tcphs_conn_transfer(rr->conn);
     uint32_t samples = 0;
-    char ms[32];
+    int64_t top = 0;
+    char ms[32], ms_top[32];
 
     for (uint32_t i = 0; i < p->kept; i++) {
         const tcphs_xfer *x = tcphs_transfer_slot(t, p->slot[i]);
 
-        if (x && (x->flags & TCPHS_XFER_ESTIMATE))
-            samples++;
+        tcphs_rtt_estimate est;
+
+        if (!x || !(x->flags & TCPHS_XFER_ESTIMATE))
+            continue;
+        samples++;
+        if (x->ack_delay_ns > top)
+            top = x->ack_delay_ns;
+        if (tcphs_xfer_estimate(x, &est) && est.srtt_ns > top)
+            top = est.srtt_ns;
     }
+    format_ms3(ms_top, sizeof(ms_top), top);
     if (samples < 2) {
         fprintf(out, "RTT graph: fewer than two SampleRTTs of the %s fed its estimator.\n\n",
                 tcphs_side_name(side));
@@ -323,8 +344,7 @@ static void write_rtt_chart(FILE *out, const tcphs_rounds_report *rr, tcphs_side
     if (p->stride > 1)
         fprintf(out, "(Of its %" PRIu32 " payload segments not sent again, one in %" PRIu32 " is drawn, evenly "
                      "spread: more would not fit.)\n\n", p->seen, p->stride);
-    fprintf(out, "```mermaid\n%%%%{init: {\"themeVariables\": {\"xyChart\": {\"plotColorPalette\": "
-                 "\"#1f77b4, #d62728\"}}}}%%%%\nxychart-beta\n");
+    fprintf(out, "```mermaid\n%sxychart-beta\n", PALETTE);
     fprintf(out, "    title \"SampleRTT and EstimatedRTT, %s\"\n", tcphs_direction_name(side));
     fprintf(out, "    x-axis \"frame\" [");
     samples = 0;
@@ -334,7 +354,7 @@ static void write_rtt_chart(FILE *out, const tcphs_rounds_report *rr, tcphs_side
         if (x && (x->flags & TCPHS_XFER_ESTIMATE))
             fprintf(out, "%s\"%" PRIu32 "\"", samples++ ? ", " : "", p->frame[i]);
     }
-    fprintf(out, "]\n    y-axis \"ms\"\n");
+    fprintf(out, "]\n    y-axis \"ms\" 0 --> %s\n", ms_top);
     for (int line = 0; line < 2; line++) {
         samples = 0;
         fprintf(out, "    line [");
