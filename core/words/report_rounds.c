@@ -98,7 +98,7 @@ static void write_rounds_of(tcphs_strbuf *sb, const tcphs_round_line *rounds, ui
         return;
     }
     if (members == 1) {
-        tcphs_strbuf_appendf(sb, " in round %" PRIu32 " at %s s", rounds[first].round, from);
+        tcphs_strbuf_appendf(sb, " in round %" PRIu32 " (%s s)", rounds[first].round, from);
         return;
     }
     tcphs_strbuf_append(sb, " in rounds ");

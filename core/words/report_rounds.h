@@ -72,7 +72,7 @@ typedef struct {
  *     (M rounds)";
  *   - the time span: the start times of its first and last rounds, as the
  *     table's "Start (s)" column shows them, rounded to the millisecond ("0.026-0.577 s";
- *     "at 0.026 s" for one round, "0.577 s on" with "from round");
+ *     "(0.026 s)" for one round, "0.577 s on" with "from round");
  *   - loss recovery adds how many segments its rounds sent again;
  *     receiver-limited and sender-limited add the bytes in flight ("at 8192
  *     bytes in flight" when every one of their rounds had the same most in

@@ -70,17 +70,17 @@ static void test_textbook_loss(void)
 static void test_never_and_single(void)
 {
     /* Neither of the lab's phases after round 1: both are said, "never"
-     * for the one without rounds; a single round reads "in round N at". */
+     * for the one without rounds; a single round reads "in round N (t s)". */
     tcphs_round_phase phases[] = { SS, RL, RL };
     int starts[] = { 10, 50, 90 };
     uint32_t inflight[] = { 14480, 20272, 20272 };
 
     CHECK_STR(answer(phases, starts, inflight, 3, true),
-              "Slow start in round 1 at 0.010 s; never congestion avoidance; receiver-limited from round 2 "
+              "Slow start in round 1 (0.010 s); never congestion avoidance; receiver-limited from round 2 "
               "(0.050 s on) at 20272 bytes in flight while the receiver offered up to 62780.");
     /* Without the window scale the offer is not known and not written. */
     CHECK_STR(answer(phases, starts, inflight, 3, false),
-              "Slow start in round 1 at 0.010 s; never congestion avoidance; receiver-limited from round 2 "
+              "Slow start in round 1 (0.010 s); never congestion avoidance; receiver-limited from round 2 "
               "(0.050 s on) at 20272 bytes in flight.");
 }
 
@@ -95,7 +95,7 @@ static void test_from_round_needs_two_and_the_end(void)
     int starts[] = { 0, 100, 200, 300 };
 
     CHECK_STR(answer(last_one, starts, NULL, 3, true),
-              "Slow start in rounds 1-2, 0.000-0.100 s; congestion avoidance in round 3 at 0.200 s.");
+              "Slow start in rounds 1-2, 0.000-0.100 s; congestion avoidance in round 3 (0.200 s).");
     CHECK_STR(answer(not_to_end, starts, NULL, 4, true),
               "Slow start in rounds 1 and 4, 0.000-0.300 s; congestion avoidance in rounds 2-3, 0.100-0.200 s.");
     /* From round 1 it is all the rounds: "in rounds 1-2", not "from round 1". */
@@ -118,7 +118,7 @@ static void test_many_ranges(void)
         inflight[i] = 30000;
     }
     CHECK_STR(answer(phases, starts, inflight, 16, true),
-              "Slow start in round 1 at 0.000 s; congestion avoidance in rounds 2, 4, 6, 8, 10 and 3 more "
+              "Slow start in round 1 (0.000 s); congestion avoidance in rounds 2, 4, 6, 8, 10 and 3 more "
               "ranges (8 rounds), 0.040-0.600 s; sender-limited in rounds 3, 5, 7, 9, 11 and 2 more ranges "
               "(7 rounds), 0.080-0.560 s at 30000 bytes in flight while the receiver offered up to 62780.");
 }
