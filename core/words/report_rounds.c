@@ -11,9 +11,14 @@
 
 #define ANSWER_MAX 1024
 #define ANSWER_RANGES 5
+/* Up to this many bars the axis names the phases in full ("3 loss recovery"). */
+#define BAR_WORDS 6
+#define TCPHS_STR_(x) #x
+#define TCPHS_STR(x) TCPHS_STR_(x)
 /* Blue bars and SampleRTT, red EstimatedRTT (Mermaid's default bars are
- * pale lilac); 900 pixels wide, so that the frame numbers fit. */
-#define PALETTE "%%{init: {\"xyChart\": {\"width\": 900}, \"themeVariables\": {\"xyChart\": {\"plotColorPalette\": \"#1f77b4, #d62728\"}}}}%%\n"
+ * pale lilac); 1100 pixels wide, with small axis labels, so that 40 frame
+ * numbers of four digits fit. */
+#define PALETTE "%%{init: {\"xyChart\": {\"width\": 1100, \"xAxis\": {\"labelFontSize\": 12}}, \"themeVariables\": {\"xyChart\": {\"plotColorPalette\": \"#1f77b4, #d62728\"}}}}%%\n"
 
 /* ---- gathering ------------------------------------------------------------------------ */
 
@@ -278,9 +283,14 @@ static void write_bytes_chart(FILE *out, const tcphs_rounds_report *rr, tcphs_si
     const tcphs_rounds *rounds = tcphs_conn_rounds(rr->conn);
     uint32_t drawn = count < TCPHS_ROUND_BARS ? count : TCPHS_ROUND_BARS;
 
-    fprintf(out, "New bytes per round%s (bars; on the axis each round's number and phase: ss slow start, "
-                 "ca congestion avoidance, lr loss recovery, rl receiver-limited, sl sender-limited):\n\n",
-            drawn < count ? " (the first rounds)" : "");
+    bool words = drawn <= BAR_WORDS;
+
+    if (words)
+        fprintf(out, "New bytes per round (bars; on the axis each round's number and phase):\n\n");
+    else
+        fprintf(out, "New bytes per round%s (bars; on the axis each round's number and phase: ss slow start, "
+                     "ca congestion avoidance, lr loss recovery, rl receiver-limited, sl sender-limited):\n\n",
+                drawn < count ? ", the first " TCPHS_STR(TCPHS_ROUND_BARS) " rounds" : "");
     uint32_t most = 0;
 
     for (uint32_t i = 0; i < drawn; i++) {
@@ -293,7 +303,8 @@ static void write_bytes_chart(FILE *out, const tcphs_rounds_report *rr, tcphs_si
     fprintf(out, "    title \"New bytes per round, %s\"\n", tcphs_direction_name(side));
     fprintf(out, "    x-axis \"round and phase\" [");
     for (uint32_t i = 0; i < drawn; i++)
-        fprintf(out, "%s\"%" PRIu32 " %s\"", i ? ", " : "", i + 1, phase_abbreviation(lines[i].phase));
+        fprintf(out, "%s\"%" PRIu32 " %s\"", i ? ", " : "", i + 1,
+                words ? tcphs_round_phase_name(lines[i].phase) : phase_abbreviation(lines[i].phase));
     /* From 0, so that a bar's height is its bytes (Mermaid starts at the least value). */
     fprintf(out, "]\n    y-axis \"new bytes\" 0 --> %" PRIu32 "\n    bar [", most);
     for (uint32_t i = 0; i < drawn; i++) {

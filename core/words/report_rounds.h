@@ -20,7 +20,7 @@
 /* The RTT chart keeps at most this many of a sender's payload segments
  * (each a possible SampleRTT): every one while they fit, then every 2nd,
  * 4th, ... (the kept ones stay evenly spread over the whole transfer). */
-#define TCPHS_RTT_POINTS 64
+#define TCPHS_RTT_POINTS 40
 
 /* The bar chart draws at most this many rounds (the table has them all). */
 #define TCPHS_ROUND_BARS 80
