@@ -140,6 +140,57 @@ static void test_cut_text_stays_bounded(void)
     CHECK_STR(small, "Slow start in round");
 }
 
+/* The RTT chart's points: a sender's payload segments not sent again, every
+ * one while 40 fit, then every 2nd, 4th, ... evenly over the transfer. */
+static void test_rtt_points(void)
+{
+    static tcphs_conn conn;
+    tcphs_rounds_report rr;
+    tcphs_record rec;
+
+    conn.first_ns = 5000000000LL;
+    tcphs_rounds_report_init(&rr, &conn);
+    memset(&rec, 0, sizeof(rec));
+    rec.conn = &conn;
+    rec.from = TCPHS_SIDE_CLIENT;
+    rec.len = 1448;
+    rec.flags = TCPHS_ACK;
+    /* Frame 1 is the connection's first segment, 0.25 s into the capture. */
+    tcphs_rounds_report_collect(&rr, 1, 250000000, &(tcphs_record){ .conn = &conn, .flags = TCPHS_SYN });
+    CHECK(rr.base_known);
+    CHECK_INT(rr.base_ns, 250000000LL - 5000000000LL);
+    for (uint32_t i = 0; i < 100; i++) {
+        rec.xfer = 10 + i;
+        tcphs_rounds_report_collect(&rr, 100 + i, 0, &rec);
+    }
+    /* Not points: a segment sent again (Karn's rule), a keep-alive, one
+     * without a slot, the other side's. */
+    rec.starts_behind = 1;
+    tcphs_rounds_report_collect(&rr, 300, 0, &rec);
+    rec.starts_behind = 0;
+    rec.event = TCPHS_EVENT_KEEP_ALIVE;
+    tcphs_rounds_report_collect(&rr, 301, 0, &rec);
+    rec.event = 0;
+    rec.xfer = 0;
+    tcphs_rounds_report_collect(&rr, 302, 0, &rec);
+    rec.xfer = 500;
+    rec.from = TCPHS_SIDE_SERVER;
+    tcphs_rounds_report_collect(&rr, 303, 0, &rec);
+
+    /* 100 segments: 40 kept (0-39), halved to 20 at the 41st with stride 2
+     * (0, 2, ..., 38, then 40 ... 78), halved again at the 81st with stride
+     * 4 (0, 4, ..., 76, then 80 ... 96): 25 points, every 4th segment. */
+    CHECK_INT(rr.rtt[0].seen, 100);
+    CHECK_INT(rr.rtt[0].stride, 4);
+    CHECK_INT(rr.rtt[0].kept, 25);
+    for (uint32_t k = 0; k < rr.rtt[0].kept; k++) {
+        CHECK_INT(rr.rtt[0].frame[k], 100 + 4 * k);
+        CHECK_INT(rr.rtt[0].slot[k], 10 + 4 * k);
+    }
+    CHECK_INT(rr.rtt[1].seen, 1);
+    CHECK_INT(rr.rtt[1].frame[0], 303);
+}
+
 int main(void)
 {
     test_contract_example();
@@ -148,5 +199,6 @@ int main(void)
     test_from_round_needs_two_and_the_end();
     test_many_ranges();
     test_cut_text_stays_bounded();
+    test_rtt_points();
     return check_failures() != 0;
 }
