@@ -348,7 +348,7 @@ static void write_rtt_chart(FILE *out, const tcphs_rounds_report *rr, tcphs_side
                 tcphs_side_name(side));
         return;
     }
-    fprintf(out, "SampleRTT (first line) and EstimatedRTT after it (second line), in ms, of the %s's payload "
+    fprintf(out, "SampleRTT (blue) and EstimatedRTT after it (red), in ms, of the %s's payload "
                  "segments by frame; a segment sent again, or whose ACK covered segments sent again, has "
                  "none (Karn's rule):\n\n",
             tcphs_side_name(side));
