@@ -1,5 +1,5 @@
 /* rounds.c: rounds, their phases and the trouble counters of a connection,
- * fed segment by segment in capture order (docs/rounds.md has the rules). */
+ * fed segment by segment in capture order (docs/fields.md, "Rounds and congestion control" has the rules). */
 #include "core/analysis/rounds.h"
 
 #include "core/analysis/transfer.h"

@@ -2,7 +2,7 @@
  * receiver-limited, slow start, congestion avoidance, sender-limited) and
  * the trouble counters (segments sent again, duplicate ACKs per RFC 5681
  * section 2, zero windows): the contract's "Rounds and congestion control"
- * (docs/rounds.md).  Numbers and enums only; the words are written elsewhere.
+ * (docs/fields.md, "Rounds and congestion control").  Numbers and enums only; the words are written elsewhere.
  *
  * The connection calls tcphs_rounds_update() once per segment, in capture
  * order, with the segment's sender and the window-scale byte it was read

@@ -249,6 +249,7 @@ void tcphs_report_init(tcphs_report_stream *rs, const tcphs_conn *conn)
     memset(rs, 0, sizeof(*rs));
     rs->conn = conn;
     tcphs_lab_init(&rs->lab, conn);
+    tcphs_rounds_report_init(&rs->rounds, conn);
 }
 
 void tcphs_report_set_analysis_off(tcphs_report_stream *rs)
@@ -277,6 +278,7 @@ void tcphs_report_collect(tcphs_report_stream *rs, uint32_t frame, int64_t rel_n
     tcphs_report_row row = { frame, rel_ns, rec };
 
     tcphs_lab_collect(&rs->lab, frame, rel_ns, rec);
+    tcphs_rounds_report_collect(&rs->rounds, frame, rel_ns, rec);
     if (rs->first_frame == 0) {
         rs->first_frame = frame;
         rs->first_rel_ns = rel_ns;
@@ -561,6 +563,7 @@ void tcphs_write_report(FILE *out, const tcphs_report_stream *rs)
     write_handshake(out, rs);
     write_data_transfer(out, rs);
     tcphs_write_lab_transfer(out, &rs->lab);
+    tcphs_write_rounds(out, &rs->rounds);
     write_teardown(out, rs);
     tcphs_format_seconds(seconds, sizeof(seconds), conn->last_ns - conn->first_ns);
     fprintf(out, "### Duration\n\n%s s from frame %" PRIu32 " to frame %" PRIu32 ": %" PRIu32 " segments, %" PRIu64

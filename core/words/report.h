@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "core/analysis/conn.h"
+#include "core/words/report_rounds.h"
 #include "core/words/report_transfer.h"
 
 /* ---- -z tcphs,conns ------------------------------------------------------- */
@@ -40,6 +41,7 @@ typedef struct {
     uint32_t first_frame, last_frame;
     int64_t  first_rel_ns, last_rel_ns;
     tcphs_lab lab;                               /* the data-transfer section (report_transfer.h) */
+    tcphs_rounds_report rounds;                  /* the rounds sections (report_rounds.h) */
     bool analysis_marks_off;                     /* Wireshark's sequence analysis was off: no
                                                     keep-alive or retransmission marks */
 } tcphs_report_stream;

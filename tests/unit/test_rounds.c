@@ -1,5 +1,5 @@
 /* test_rounds.c: rounds, their phases and the trouble counters
- * (docs/rounds.md), one case per rule of the contract and its boundaries,
+ * (docs/fields.md, "Rounds and congestion control"), one case per rule of the contract and its boundaries,
  * with hand-made segments and the arithmetic in the comments.
  *
  * Unless a case says otherwise: the client uploads in 1000-byte segments,
