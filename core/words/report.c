@@ -76,16 +76,47 @@ static void format_offer(char *buf, size_t size, const tcphs_offer *offer)
 
 typedef void (*cell_writer)(char *buf, size_t size, const tcphs_conn *conn);
 
-static void cell_stream(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu32, c->stream); }
+/* A cell's text without printf: a table of many connections formats every
+ * cell twice (widths, then output), and a format string parsed per cell
+ * costs more than the rest of -z tcphs,conns. */
+static void cell_word(char *b, size_t n, const char *word)
+{
+    size_t len = strlen(word);
+
+    if (n == 0)
+        return;
+    if (len >= n)
+        len = n - 1;
+    memcpy(b, word, len);
+    b[len] = '\0';
+}
+
+static void cell_number(char *b, size_t n, uint64_t value)
+{
+    char digits[24];
+    size_t at = sizeof(digits);
+
+    digits[--at] = '\0';
+    do {
+        digits[--at] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    cell_word(b, n, digits + at);
+}
+
+static void cell_stream(char *b, size_t n, const tcphs_conn *c) { cell_number(b, n, c->stream); }
 static void cell_client(char *b, size_t n, const tcphs_conn *c) { tcphs_endpoint_format(b, n, &c->client); }
 static void cell_server(char *b, size_t n, const tcphs_conn *c) { tcphs_endpoint_format(b, n, &c->server); }
 
 static void cell_isn(char *b, size_t n, const tcphs_side_state *side)
 {
-    if (side->isn_known)
-        snprintf(b, n, "%" PRIu32 "%s", side->syn_seq, side->isn_derived ? "*" : "");
-    else
-        snprintf(b, n, "-");
+    if (!side->isn_known) {
+        cell_word(b, n, "-");
+        return;
+    }
+    cell_number(b, n, side->syn_seq);
+    if (side->isn_derived && strlen(b) + 1 < n)
+        strcat(b, "*");
 }
 
 static void cell_isn_client(char *b, size_t n, const tcphs_conn *c) { cell_isn(b, n, &c->side[TCPHS_SIDE_CLIENT]); }
@@ -93,7 +124,7 @@ static void cell_isn_server(char *b, size_t n, const tcphs_conn *c) { cell_isn(b
 
 static void cell_handshake(char *b, size_t n, const tcphs_conn *c)
 {
-    snprintf(b, n, "%s", tcphs_hs_verdict_name(tcphs_conn_hs_verdict(c)));
+    cell_word(b, n, tcphs_hs_verdict_name(tcphs_conn_hs_verdict(c)));
 }
 
 static void cell_irtt(char *b, size_t n, const tcphs_conn *c)
@@ -103,43 +134,43 @@ static void cell_irtt(char *b, size_t n, const tcphs_conn *c)
     if (tcphs_conn_irtt(c, &ns))
         tcphs_format_seconds(b, n, ns);
     else
-        snprintf(b, n, "-");
+        cell_word(b, n, "-");
 }
 
 static void cell_mss(char *b, size_t n, const tcphs_conn *c)
 {
     if (tcphs_conn_options_known(c))
-        snprintf(b, n, "%u", tcphs_conn_mss_effective(c));
+        cell_number(b, n, tcphs_conn_mss_effective(c));
     else
-        snprintf(b, n, "-");
+        cell_word(b, n, "-");
 }
 
 static void cell_options(char *b, size_t n, const tcphs_conn *c) { format_negotiated(b, n, c); }
 
 static void cell_close_by(char *b, size_t n, const tcphs_conn *c)
 {
-    snprintf(b, n, "%s", tcphs_close_initiator_name(tcphs_conn_close_initiator(c)));
+    cell_word(b, n, tcphs_close_initiator_name(tcphs_conn_close_initiator(c)));
 }
 
 static void cell_close_kind(char *b, size_t n, const tcphs_conn *c)
 {
-    snprintf(b, n, "%s", tcphs_close_kind_name(tcphs_conn_close_kind(c)));
+    cell_word(b, n, tcphs_close_kind_name(tcphs_conn_close_kind(c)));
 }
 
 /* Where each endpoint ended: its RFC 9293 state after its last segment. */
 static void cell_state(char *b, size_t n, const tcphs_conn *c, tcphs_side side)
 {
-    snprintf(b, n, "%s", tcphs_state_name((tcphs_state)c->endpoints.tcb[side].state));
+    cell_word(b, n, tcphs_state_name((tcphs_state)c->endpoints.tcb[side].state));
 }
 
 static void cell_state_c(char *b, size_t n, const tcphs_conn *c) { cell_state(b, n, c, TCPHS_SIDE_CLIENT); }
 static void cell_state_s(char *b, size_t n, const tcphs_conn *c) { cell_state(b, n, c, TCPHS_SIDE_SERVER); }
-static void cell_conn_state(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%s", tcphs_zeek_conn_state(&c->zeek)); }
-static void cell_history(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%s", tcphs_zeek_history(&c->zeek)); }
-static void cell_pkts_c(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu32, c->side[0].packets); }
-static void cell_pkts_s(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu32, c->side[1].packets); }
-static void cell_bytes_c(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu64, c->side[0].bytes); }
-static void cell_bytes_s(char *b, size_t n, const tcphs_conn *c) { snprintf(b, n, "%" PRIu64, c->side[1].bytes); }
+static void cell_conn_state(char *b, size_t n, const tcphs_conn *c) { cell_word(b, n, tcphs_zeek_conn_state(&c->zeek)); }
+static void cell_history(char *b, size_t n, const tcphs_conn *c) { cell_word(b, n, tcphs_zeek_history(&c->zeek)); }
+static void cell_pkts_c(char *b, size_t n, const tcphs_conn *c) { cell_number(b, n, c->side[0].packets); }
+static void cell_pkts_s(char *b, size_t n, const tcphs_conn *c) { cell_number(b, n, c->side[1].packets); }
+static void cell_bytes_c(char *b, size_t n, const tcphs_conn *c) { cell_number(b, n, c->side[0].bytes); }
+static void cell_bytes_s(char *b, size_t n, const tcphs_conn *c) { cell_number(b, n, c->side[1].bytes); }
 static void cell_duration(char *b, size_t n, const tcphs_conn *c) { tcphs_format_seconds(b, n, c->last_ns - c->first_ns); }
 
 static const struct {
@@ -207,6 +238,20 @@ static void write_csv(FILE *out, const tcphs_conn *const *conns, size_t count)
 
 /* Aligned text: cells are formatted twice (widths, then output) rather than
  * kept, so a table of a million connections needs no memory of its own. */
+/* A cell in a column `width` wide, after the two spaces between columns. */
+static void write_padded(FILE *out, bool first, const char *cell, size_t width, bool right)
+{
+    size_t len = strlen(cell);
+
+    if (!first)
+        fputs("  ", out);
+    for (size_t i = len; right && i < width; i++)
+        fputc(' ', out);
+    fputs(cell, out);
+    for (size_t i = len; !right && i < width; i++)
+        fputc(' ', out);
+}
+
 static void write_aligned(FILE *out, const tcphs_conn *const *conns, size_t count)
 {
     size_t width[COLUMN_COUNT];
@@ -222,13 +267,12 @@ static void write_aligned(FILE *out, const tcphs_conn *const *conns, size_t coun
         }
     }
     for (size_t col = 0; col < COLUMN_COUNT; col++)
-        fprintf(out, "%s%*s", col ? "  " : "", columns[col].right ? (int)width[col] : -(int)width[col],
-                columns[col].title);
+        write_padded(out, col == 0, columns[col].title, width[col], columns[col].right);
     fputc('\n', out);
     for (size_t row = 0; row < count; row++) {
         for (size_t col = 0; col < COLUMN_COUNT; col++) {
             columns[col].write(cell, sizeof(cell), conns[row]);
-            fprintf(out, "%s%*s", col ? "  " : "", columns[col].right ? (int)width[col] : -(int)width[col], cell);
+            write_padded(out, col == 0, cell, width[col], columns[col].right);
         }
         fputc('\n', out);
     }
