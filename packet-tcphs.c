@@ -849,6 +849,7 @@ static void tcphs_init(void)
     proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     expert_tap = find_tap_id("expert");
     tcphs_feed_reset(tcphs_bool_pref("tcp", "check_checksum"));
+    tcphs_feed_listen(proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)));
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcphs)))
         return;
     wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));

@@ -100,21 +100,33 @@ void tcphs_feed_register(void)
     tcp_srcport_key = field_id("tcp.srcport");
     tcp_dstport_key = field_id("tcp.dstport");
     tcp_checksum_status_id = field_id("tcp.checksum.status");
-    /* A listener on the tcp tap, so that every release keeps the tap's
-     * struct tcpheader of each TCP layer for the frame being dissected.  It
-     * helps a dissector and does no work of its own, so tshark -r a -w b
-     * still dissects nothing. */
     tcp_tap_id = find_tap_id("tcp");
-    if (tcp_tap_id >= 0) {
-        GString *error = register_tap_listener("tcp", &tcp_tap_listener, NULL, TL_IS_DISSECTOR_HELPER,
-                                               NULL, NULL, NULL, NULL);
+}
 
-        if (error) {
-            ws_warning("tcphs: cannot listen to the tcp tap: %s", error->str);
-            g_string_free(error, TRUE);
-            tcp_tap_id = -1;
-        }
+/* A listener on the tcp tap while tcphs is enabled, so that every release
+ * keeps the tap's struct tcpheader of each TCP layer for the frame being
+ * dissected.  It helps a dissector and does no work of its own, so tshark -r
+ * a -w b still dissects nothing; with tcphs disabled there is none, and the
+ * TCP dissector queues its tap data as if tcphs were not installed. */
+void tcphs_feed_listen(gboolean on)
+{
+    static gboolean listening;
+    GString *error;
+
+    if (on == listening || tcp_tap_id < 0)
+        return;
+    if (!on) {
+        remove_tap_listener(&tcp_tap_listener);
+        listening = FALSE;
+        return;
     }
+    error = register_tap_listener("tcp", &tcp_tap_listener, NULL, TL_IS_DISSECTOR_HELPER, NULL, NULL, NULL, NULL);
+    if (error) {
+        ws_warning("tcphs: cannot listen to the tcp tap: %s", error->str);
+        g_string_free(error, TRUE);
+        return;
+    }
+    listening = TRUE;
 }
 
 void tcphs_feed_reset(gboolean checksums)

@@ -26,6 +26,9 @@
  * protocol is registered). */
 void tcphs_feed_register(void);
 
+/* Listen to the tcp tap (on) or not: while tcphs is enabled. */
+void tcphs_feed_listen(gboolean on);
+
 /* A new capture file: forget the cut headers counted so far.
  * `checksums`: the TCP dissector verifies checksums (a bad one is then a
  * fact of the segment, read from the tree the wanted status field builds). */

@@ -238,18 +238,32 @@ static void write_csv(FILE *out, const tcphs_conn *const *conns, size_t count)
 
 /* Aligned text: cells are formatted twice (widths, then output) rather than
  * kept, so a table of a million connections needs no memory of its own. */
+/* `count` spaces, a block at a time. */
+static void write_spaces(FILE *out, size_t count)
+{
+    static const char spaces[] = "                                                                ";
+
+    while (count > 0) {
+        size_t n = count < sizeof(spaces) - 1 ? count : sizeof(spaces) - 1;
+
+        fwrite(spaces, 1, n, out);
+        count -= n;
+    }
+}
+
 /* A cell in a column `width` wide, after the two spaces between columns. */
 static void write_padded(FILE *out, bool first, const char *cell, size_t width, bool right)
 {
     size_t len = strlen(cell);
+    size_t pad = len < width ? width - len : 0;
 
     if (!first)
-        fputs("  ", out);
-    for (size_t i = len; right && i < width; i++)
-        fputc(' ', out);
+        write_spaces(out, 2);
+    if (right)
+        write_spaces(out, pad);
     fputs(cell, out);
-    for (size_t i = len; !right && i < width; i++)
-        fputc(' ', out);
+    if (!right)
+        write_spaces(out, pad);
 }
 
 static void write_aligned(FILE *out, const tcphs_conn *const *conns, size_t count)
