@@ -52,3 +52,40 @@ wait_listening() {
     echo "server on port $port did not start" >&2
     exit 1
 }
+
+# Two network namespaces joined by captures/delayline.py (the caller sets
+# NS_C, NS_S, DEV_C, DEV_S, DELAY_MS, READY and DELAYLINE_PID):
+# setup_path DELAYLINE_OPTIONS...: the two namespaces and the delay line
+# (with its drop options).
+setup_path() {
+    ip netns add "$NS_C"
+    ip netns add "$NS_S"
+    ip netns exec "$NS_C" ip tuntap add dev "$DEV_C" mode tap
+    ip netns exec "$NS_S" ip tuntap add dev "$DEV_S" mode tap
+    rm -f "$READY"
+    python3 "$HERE/delayline.py" "$NS_C" "$DEV_C" "$NS_S" "$DEV_S" "$DELAY_MS" \
+        "$@" --ready "$READY" &
+    DELAYLINE_PID=$!
+    for _ in $(seq 50); do [ -e "$READY" ] && break; sleep 0.1; done
+    [ -e "$READY" ] || { echo "delayline.py did not start" >&2; exit 1; }
+    ip netns exec "$NS_C" ip link set lo up
+    ip netns exec "$NS_S" ip link set lo up
+    ip netns exec "$NS_C" ip addr add 10.20.0.1/24 dev "$DEV_C"
+    ip netns exec "$NS_S" ip addr add 10.20.0.2/24 dev "$DEV_S"
+    ip netns exec "$NS_C" ip link set "$DEV_C" up mtu 1500
+    ip netns exec "$NS_S" ip link set "$DEV_S" up mtu 1500
+    # Static neighbour entries: no ARP on the wire (or in the capture).
+    local mac_c mac_s
+    mac_c="$(ip netns exec "$NS_C" cat "/sys/class/net/$DEV_C/address")"
+    mac_s="$(ip netns exec "$NS_S" cat "/sys/class/net/$DEV_S/address")"
+    ip netns exec "$NS_C" ip neigh replace 10.20.0.2 lladdr "$mac_s" dev "$DEV_C" nud permanent
+    ip netns exec "$NS_S" ip neigh replace 10.20.0.1 lladdr "$mac_c" dev "$DEV_S" nud permanent
+}
+
+teardown_path() {
+    kill "$DELAYLINE_PID"
+    wait "$DELAYLINE_PID" || true
+    DELAYLINE_PID=""
+    ip netns delete "$NS_C"
+    ip netns delete "$NS_S"
+}

@@ -1,18 +1,26 @@
 /* feed.c: the facts of a frame's TCP segments without a protocol tree
- * (feed.h).
+ * (feed.h; docs/design.md has the table of where each fact comes from).
  *
- * For each TCP layer Wireshark dissected (pinfo->layers), in order:
+ * Where the run taps and the frame has one TCP layer (nearly every frame of
+ * one-pass tshark and of the GUI's first read), the tcp tap's struct
+ * tcpheader gives tcp.stream and tcp.len, and its ports, raw seq and raw
+ * ack find the header in the bytes.  Elsewhere (tshark -2's first pass and
+ * sharkd's load run no taps; a header cut in its options is never tapped;
+ * tunnels), for each TCP layer Wireshark dissected (pinfo->layers), in
+ * order:
  *   - its ports, which the TCP dissector keeps per layer for Decode As
  *     (p_add_proto_data() under tcp.srcport and tcp.dstport);
  *   - its header, found in the frame's data sources as those two ports right
  *     after the IP header that carries them (core/feed/tcphdr.c reads it,
- *     bounds-checked: raw seq and ack, flags, raw window, options);
+ *     bounds-checked: raw seq and ack, flags, raw window, a SYN's options);
  *   - its payload length, as Wireshark's tcp.len: what the IP header says
  *     the datagram holds, less both headers;
  *   - its TCP conversation (the one the TCP dissector itself looked up for
- *     this frame), which gives tcp.stream and, in the conversation's
- *     per-frame table, the analysis marks of the frame (keep-alive,
- *     retransmission, zero-window probe).
+ *     this frame), which gives tcp.stream.
+ * Either way the conversation's `ta`, the frame's entry of its per-frame
+ * table, gives the analysis marks (keep-alive, retransmission, zero-window
+ * probe).  Every capture case compares the two sources: one-pass tshark
+ * against two passes and sharkd.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
