@@ -389,6 +389,23 @@ main_shot() {
     quit_wireshark "$win"
 }
 
+# dialog_shot WINDOW NAME: $work/NAME.png, the dialog WINDOW with its title
+# bar (the window manager's frame around it) cut from the screen; then the
+# dialog is closed.
+dialog_shot() {
+    local dlg=$1 name=$2 frame
+    frame=$(xwininfo -id "$dlg" -frame | awk '
+        /Absolute upper-left X/ { x = $NF } /Absolute upper-left Y/ { y = $NF }
+        /Relative upper-left X/ { rx = $NF } /Relative upper-left Y/ { ry = $NF }
+        /^ *Width:/ { w = $NF } /^ *Height:/ { h = $NF }
+        END { printf "%dx%d+%d+%d", w + 2 * rx, h + ry + rx, x - rx, y - ry }')
+    import -window root "$work/$name-full.png"
+    convert "$work/$name-full.png" -crop "$frame" +repage "$work/$name.png"
+    xdotool windowactivate --sync "$dlg" >/dev/null 2>&1 || true
+    xdotool key Escape
+    sleep 0.5
+}
+
 # ---- 1: the handshake -------------------------------------------------------------------------
 
 # The SYN-ACK of client-close.pcap: the Handshake Analysis tree open, and in
@@ -522,17 +539,7 @@ sleep 0.5
 xdotool mousemove $((width - 5)) $((height - 5))
 sleep 0.5
 check_no_surprise '^handshake-mix\.pcap$|TCP Handshake Analysis'
-# The dialog with its title bar: the window manager's frame around it.
-frame=$(xwininfo -id "$dlg" -frame | awk '
-    /Absolute upper-left X/ { x = $NF } /Absolute upper-left Y/ { y = $NF }
-    /Relative upper-left X/ { rx = $NF } /Relative upper-left Y/ { ry = $NF }
-    /^ *Width:/ { w = $NF } /^ *Height:/ { h = $NF }
-    END { printf "%dx%d+%d+%d", w + 2 * rx, h + ry + rx, x - rx, y - ry }')
-import -window root "$work/statistics-full.png"
-convert "$work/statistics-full.png" -crop "$frame" +repage "$work/statistics.png"
-xdotool windowactivate --sync "$dlg" >/dev/null 2>&1 || true
-xdotool key Escape
-sleep 0.5
+dialog_shot "$dlg" statistics
 quit_wireshark "$win"
 save_png "$work/statistics.png" "$out/wireshark-statistics.png"
 
@@ -712,16 +719,7 @@ flow_graph_shot() {
     xdotool mousemove --window "$dlg" 333 103
     sleep 1
     check_no_surprise '^keepalive\.pcap$|Flow.*keepalive'
-    frame=$(xwininfo -id "$dlg" -frame | awk '
-        /Absolute upper-left X/ { x = $NF } /Absolute upper-left Y/ { y = $NF }
-        /Relative upper-left X/ { rx = $NF } /Relative upper-left Y/ { ry = $NF }
-        /^ *Width:/ { w = $NF } /^ *Height:/ { h = $NF }
-        END { printf "%dx%d+%d+%d", w + 2 * rx, h + ry + rx, x - rx, y - ry }')
-    import -window root "$work/flow-graph-full.png"
-    convert "$work/flow-graph-full.png" -crop "$frame" +repage "$work/flow-graph.png"
-    xdotool windowactivate --sync "$dlg" >/dev/null 2>&1 || true
-    xdotool key Escape
-    sleep 0.5
+    dialog_shot "$dlg" flow-graph
     quit_wireshark "$win"
     save_png "$work/flow-graph.png" "$out/wireshark-flow-graph.png"
 }

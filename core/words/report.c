@@ -115,8 +115,14 @@ static void cell_isn(char *b, size_t n, const tcphs_side_state *side)
         return;
     }
     cell_number(b, n, side->syn_seq);
-    if (side->isn_derived && strlen(b) + 1 < n)
-        strcat(b, "*");
+    if (side->isn_derived) {
+        size_t len = strlen(b);
+
+        if (len + 1 < n) {      /* "*": derived from the SYN-ACK */
+            b[len] = '*';
+            b[len + 1] = '\0';
+        }
+    }
 }
 
 static void cell_isn_client(char *b, size_t n, const tcphs_conn *c) { cell_isn(b, n, &c->side[TCPHS_SIDE_CLIENT]); }
