@@ -46,7 +46,7 @@ ORDERING = [
     ("keepalive", 9, "tcp.analysis.keep_alive_ack && tcphs.phase == \"data\"", "tcphs: keep-alive"),
 ]
 RULE = re.compile(r"^(!?)@([^@]+)@([^@]+)@\[(\d+),(\d+),(\d+)\]\[(\d+),(\d+),(\d+)\]$")
-COLUMNS = {"Phase": "tcphs.phase", "Event": "tcphs.event", "Client state": "tcphs.state.client",
+COLUMNS = {"Phase": "tcphs.phase", "Event": "tcphs.event", "Round phase": "tcphs.round.phase", "Client state": "tcphs.state.client",
            "Server state": "tcphs.state.server", "Note": "tcphs.note"}
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """kernel_agreement.py: tcphs's phase of each round against the sender
-kernel's own state, on the real uploads of captures/rounds-*.pcap.
+kernel's own state, on the real uploads of captures/rounds-*.pcap; and the
+duplicate ACKs against Wireshark's marks.
 
 Beside each capture, captures/NAME.kernel.tsv holds the sender's TCP_INFO
 polled every millisecond during the upload (captures/README.md, "Rounds
@@ -111,6 +112,24 @@ def check_textbook():
     return problems
 
 
+def check_dup_acks_against_wireshark():
+    """On transfer-loss.pcap and rounds-reno-loss.pcap (one loss each, no
+    spurious retransmission), tcphs's duplicate ACKs of the receiver (RFC
+    5681 section 2) are Wireshark's tcp.analysis.duplicate_ack marks, one
+    for one (where they differ on other captures, docs/fields.md says why)."""
+    problems = []
+    for name in ("transfer-loss", "rounds-reno-loss"):
+        capture = os.path.join(harness.ROOT, "captures", name + ".pcap")
+        rows = harness.tshark_fields(capture, ["frame.number", "tcphs.conn.dup_acks_server"], two_pass=True,
+                                     display_filter="frame.number == 1")
+        ours = int(rows[0]["tcphs.conn.dup_acks_server"])
+        theirs = len(harness.tshark_fields(capture, ["frame.number"], display_filter="tcp.analysis.duplicate_ack"))
+        print("%s: %d duplicate ACKs by RFC 5681's rule, %d marked by Wireshark" % (name, ours, theirs))
+        if ours != theirs or ours == 0:
+            problems.append("%s: tcphs counts %d duplicate ACKs, Wireshark marks %d" % (name, ours, theirs))
+    return problems
+
+
 def compare(name, verbose):
     capture = os.path.join(harness.ROOT, "captures", name + ".pcap")
     trace = kernel_phase.KernelTrace.load(os.path.join(harness.ROOT, "captures", name + ".kernel.tsv"))
@@ -141,7 +160,7 @@ def main():
     parser.add_argument("--verbose", action="store_true", help="print every round, not only those that differ")
     args = parser.parse_args()
     total_agree = total_decided = 0
-    problems = check_textbook()
+    problems = check_textbook() + check_dup_acks_against_wireshark()
     for name in CAPTURES:
         agree, decided = compare(name, args.verbose)
         total_agree += agree

@@ -69,7 +69,7 @@ def check_profile_columns(problems):
     values = fields.stdout.rstrip("\n").split("\t")
     if len(values) != 5 or not all(values):
         problems.append("frame 1 of keepalive.pcap lacks a tcphs field: %r" % values)
-    elif " ".join(values) not in text.stdout:
+    elif " ".join(values) not in re.sub(r" +", " ", text.stdout):   # an empty column (Round phase on a SYN)
         problems.append("-C tcphs: frame 1's line %r does not show phase, event, states and note %r in "
                         "the profile's order" % (text.stdout.strip(), " ".join(values)))
     else:
