@@ -163,15 +163,16 @@ static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
     return (const tcphs_record *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcphs, layer);
 }
 
-/* Keep the segments of the frame's TCP layers.  The segment of a frame's
- * only TCP layer (nearly every frame) waits in the store until a record is
- * asked for (tcphs_store_defer()): a run that never reads tcphs pays for
- * no analysis.  The segments of a frame with several TCP layers (a tunnel)
- * are analysed at once, after everything before them: the first in the
- * frame's slot of the store, the others with the frame.  A segment without
- * TCPHS_HAVE_REQUIRED (truncated, a fragment, or malformed) gets no
- * record: no verdict rather than a wrong one. */
-static void keep_frame(packet_info *pinfo, proto_tree *tree)
+/* Keep the segments of the frame's TCP layers.  When nobody reads tcphs
+ * yet (`wanted` false), the segment of a frame's only TCP layer (nearly
+ * every frame) waits in the store until a record is asked for
+ * (tcphs_store_defer()): a run that never reads tcphs pays for no analysis.
+ * Otherwise, and for a frame with several TCP layers (a tunnel), the
+ * segments are analysed at once, after everything kept before them: the
+ * first in the frame's slot of the store, the others with the frame.  A
+ * segment without TCPHS_HAVE_REQUIRED (truncated, a fragment, or malformed)
+ * gets no record: no verdict rather than a wrong one. */
+static void keep_frame(packet_info *pinfo, proto_tree *tree, gboolean wanted)
 {
     tcphs_segment segs[TCPHS_FEED_MAX_LAYERS];
     guint count = tcphs_feed_frame(pinfo, tree, segs);
@@ -179,7 +180,7 @@ static void keep_frame(packet_info *pinfo, proto_tree *tree)
 
     if (!store || count == 0)
         return;
-    if (count == 1) {
+    if (count == 1 && !wanted) {
         tcphs_store_defer(store, &segs[0]);
         return;
     }
@@ -800,14 +801,15 @@ gboolean tcphs_tapped_on_first_read(packet_info *pinfo)
 static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const tcphs_record *rec;
-    gboolean shown, listened;
+    gboolean wanted, shown, listened;
     guint layer;
 
     /* The segments are read once per frame, in capture order; later
      * passes (two-pass tshark, the GUI in any order) only read the records. */
+    wanted = store && records_wanted(tree);
     if (!PINFO_FD_VISITED(pinfo) && store && !tcphs_store_has_frame(store, pinfo->num))
-        keep_frame(pinfo, tree);
-    if (!store || !records_wanted(tree))
+        keep_frame(pinfo, tree, wanted);
+    if (!wanted)
         return store && tcphs_store_has_frame(store, pinfo->num) ? tvb_captured_length(tvb) : 0;
     /* The records of the whole capture on a later pass (the connection
      * verdicts are final there), of the capture so far on the first. */
