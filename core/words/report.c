@@ -242,59 +242,61 @@ static void write_csv(FILE *out, const tcphs_conn *const *conns, size_t count)
     }
 }
 
-/* Aligned text: cells are formatted twice (widths, then output) rather than
- * kept, so a table of a million connections needs no memory of its own. */
-/* `count` spaces, a block at a time. */
-static void write_spaces(FILE *out, size_t count)
-{
-    static const char spaces[] = "                                                                ";
-
-    while (count > 0) {
-        size_t n = count < sizeof(spaces) - 1 ? count : sizeof(spaces) - 1;
-
-        fwrite(spaces, 1, n, out);
-        count -= n;
-    }
-}
-
-/* A cell in a column `width` wide, after the two spaces between columns. */
-static void write_padded(FILE *out, bool first, const char *cell, size_t width, bool right)
+/* A cell in a column `width` wide, after the two spaces between columns,
+ * appended to the row being built at row[*used] (the row holds every cell
+ * at its widest: COLUMN_COUNT x (CELL_MAX + 2)). */
+static void append_padded(char *row, size_t *used, bool first, const char *cell, size_t width, bool right)
 {
     size_t len = strlen(cell);
     size_t pad = len < width ? width - len : 0;
 
-    if (!first)
-        write_spaces(out, 2);
-    if (right)
-        write_spaces(out, pad);
-    fputs(cell, out);
-    if (!right)
-        write_spaces(out, pad);
+    if (!first) {
+        memset(row + *used, ' ', 2);
+        *used += 2;
+    }
+    if (right) {
+        memset(row + *used, ' ', pad);
+        *used += pad;
+    }
+    memcpy(row + *used, cell, len);
+    *used += len;
+    if (!right) {
+        memset(row + *used, ' ', pad);
+        *used += pad;
+    }
 }
 
+/* Aligned text: cells are formatted twice (widths, then output) rather than
+ * kept, so a table of a million connections needs no memory of its own;
+ * each row is written at once. */
 static void write_aligned(FILE *out, const tcphs_conn *const *conns, size_t count)
 {
     size_t width[COLUMN_COUNT];
     char cell[CELL_MAX];
+    char row[COLUMN_COUNT * (CELL_MAX + 2) + 1];
+    size_t used = 0;
 
     for (size_t col = 0; col < COLUMN_COUNT; col++)
         width[col] = strlen(columns[col].title);
-    for (size_t row = 0; row < count; row++) {
+    for (size_t r = 0; r < count; r++) {
         for (size_t col = 0; col < COLUMN_COUNT; col++) {
-            columns[col].write(cell, sizeof(cell), conns[row]);
+            columns[col].write(cell, sizeof(cell), conns[r]);
             if (strlen(cell) > width[col])
                 width[col] = strlen(cell);
         }
     }
     for (size_t col = 0; col < COLUMN_COUNT; col++)
-        write_padded(out, col == 0, columns[col].title, width[col], columns[col].right);
-    fputc('\n', out);
-    for (size_t row = 0; row < count; row++) {
+        append_padded(row, &used, col == 0, columns[col].title, width[col], columns[col].right);
+    row[used++] = '\n';
+    fwrite(row, 1, used, out);
+    for (size_t r = 0; r < count; r++) {
+        used = 0;
         for (size_t col = 0; col < COLUMN_COUNT; col++) {
-            columns[col].write(cell, sizeof(cell), conns[row]);
-            write_padded(out, col == 0, cell, width[col], columns[col].right);
+            columns[col].write(cell, sizeof(cell), conns[r]);
+            append_padded(row, &used, col == 0, cell, width[col], columns[col].right);
         }
-        fputc('\n', out);
+        row[used++] = '\n';
+        fwrite(row, 1, used, out);
     }
 }
 
