@@ -227,15 +227,18 @@ typedef struct {
 
 /* The first place at or after the cursor where the bytes hold the ports of
  * a TCP layer and the IP header that carries it ends, or where a data
- * source (a reassembled datagram) starts with them.  The frame's last TCP
- * layer may also sit after an IP header the feed does not read (IPv6
- * extension headers): then the first place holding its ports is taken. */
+ * source (a reassembled datagram) starts with them.  Failing that, the first
+ * place after an IPv4 header whose checksum is wrong (Wireshark dissects it
+ * all the same); and for the frame's last TCP layer, which may sit after an
+ * IP header the feed does not read (IPv6 extension headers), the first
+ * place holding its ports. */
 static gboolean find_header(const packet_info *pinfo, guint16 sport, guint16 dport, gboolean last_layer,
                             search_cursor *cur, header_place *out)
 {
     guint8 ports[4] = { (guint8)(sport >> 8), (guint8)sport, (guint8)(dport >> 8), (guint8)dport };
+    header_place after_any_ip = { NULL, NULL, 0, -1, FALSE };
     header_place fallback = { NULL, NULL, 0, -1, FALSE };
-    guint source_index = 0;
+    guint source_index = 0, after_any_ip_source = 0, fallback_source = 0;
 
     for (GSList *s = pinfo->data_src; s; s = s->next, source_index++) {
         tvbuff_t *tvb = get_data_source_tvb((const struct data_source *)s->data);
@@ -248,6 +251,8 @@ static gboolean find_header(const packet_info *pinfo, guint16 sport, guint16 dpo
         bytes = tvb_get_ptr(tvb, 0, captured);
         for (gint at = from; at + (gint)sizeof(ports) <= captured; at = (gint)(hit - bytes) + 1) {
             tcphs_segment probe;
+            size_t ip_start;
+            gint32 ip_payload;
 
             hit = (const guint8 *)memmem(bytes + at, (size_t)(captured - at), ports, sizeof(ports));
             if (!hit)
@@ -263,13 +268,26 @@ static gboolean find_header(const packet_info *pinfo, guint16 sport, guint16 dpo
                 cur->offset = out->offset + 1;
                 return TRUE;
             }
-            if (last_layer && fallback.offset < 0)
+            if (after_any_ip.offset < 0 &&
+                tcphs_ip_payload_before(bytes, (size_t)out->offset, &ip_start, &ip_payload)) {
+                after_any_ip = *out;
+                after_any_ip_source = source_index;
+            }
+            if (last_layer && fallback.offset < 0) {
                 fallback = *out;
+                fallback_source = source_index;
+            }
         }
+    }
+    if (after_any_ip.offset >= 0) {
+        fallback = after_any_ip;
+        fallback_source = after_any_ip_source;
     }
     if (fallback.offset < 0)
         return FALSE;
     *out = fallback;
+    cur->source = fallback_source;
+    cur->offset = fallback.offset + 1;
     return TRUE;
 }
 
@@ -285,7 +303,7 @@ static gboolean segment_length(const header_place *place, unsigned hdr_len, guin
     gint32 ip_payload = reported;
     size_t ip_start;
 
-    if (place->after_ip && tcphs_ip_payload_before(place->bytes, (size_t)place->offset, &ip_start, &ip_payload)) {
+    if (tcphs_ip_payload_before(place->bytes, (size_t)place->offset, &ip_start, &ip_payload)) {
         if (ip_payload < 0)
             return FALSE;        /* a fragment: Wireshark has no length either */
         if (ip_payload > reported)

@@ -175,7 +175,10 @@ static bool ipv4_checksum_ok(const uint8_t *header, size_t len)
     return sum == 0xffff;
 }
 
-static bool ipv4_header_before(const uint8_t *bytes, size_t tcp_offset, size_t *start)
+/* An IPv4 header of 20 to 60 bytes carrying TCP, not a later fragment, that
+ * ends at tcp_offset; with `checksum`, only one whose header checksum is
+ * right (to tell an IP header from bytes that happen to look like one). */
+static bool ipv4_header_before(const uint8_t *bytes, size_t tcp_offset, size_t *start, bool checksum)
 {
     enum { PROTOCOL_TCP = 6 };
 
@@ -190,7 +193,7 @@ static bool ipv4_header_before(const uint8_t *bytes, size_t tcp_offset, size_t *
             continue;
         if ((((h[6] << 8) | h[7]) & 0x1fff) != 0)      /* a later fragment holds no TCP header */
             continue;
-        if ((size_t)((h[2] << 8) | h[3]) < len + TCPHS_TCP_MIN_HEADER || !ipv4_checksum_ok(h, len))
+        if ((size_t)((h[2] << 8) | h[3]) < len + TCPHS_TCP_MIN_HEADER || (checksum && !ipv4_checksum_ok(h, len)))
             continue;
         *start = tcp_offset - len;
         return true;
@@ -218,7 +221,7 @@ bool tcphs_read_ip_before(const uint8_t *bytes, size_t tcp_offset, tcphs_segment
 
     if (!bytes)
         return false;
-    if (ipv4_header_before(bytes, tcp_offset, &start))
+    if (ipv4_header_before(bytes, tcp_offset, &start, true))
         return tcphs_read_ip_addresses(bytes + start, tcp_offset - start, 4, seg);
     if (ipv6_header_before(bytes, tcp_offset, &start))
         return tcphs_read_ip_addresses(bytes + start, tcp_offset - start, 6, seg);
@@ -231,7 +234,10 @@ bool tcphs_ip_payload_before(const uint8_t *bytes, size_t tcp_offset, size_t *ip
 
     if (!bytes)
         return false;
-    if (ipv4_header_before(bytes, tcp_offset, ip_start)) {
+    /* The TCP header is known to start here: the IP header before it
+     * counts whatever its checksum (Wireshark reads its length even when
+     * the checksum is wrong, and verifies none by default). */
+    if (ipv4_header_before(bytes, tcp_offset, ip_start, false)) {
         h = bytes + *ip_start;
         /* RFC 791, 3.1: more fragments, or a fragment offset: a fragment,
          * whose TCP payload length no single packet tells. */

@@ -55,7 +55,9 @@ bool tcphs_read_ip_addresses(const uint8_t *bytes, size_t captured, unsigned ver
  * holds) is false: the addresses are then unknown, never guessed. */
 bool tcphs_read_ip_before(const uint8_t *bytes, size_t tcp_offset, tcphs_segment *seg);
 
-/* The same IP header (the rules of tcphs_read_ip_before()): where it starts
+/* The IP header that ends where a TCP header is known to start (the rules
+ * of tcphs_read_ip_before(), but an IPv4 header's checksum may be wrong, as
+ * Wireshark reads its length anyway): where it starts
  * (*ip_start) and how many bytes it says follow it from the TCP header on
  * (*payload: IPv4's total length, or IPv6's payload length, less the IP
  * header), or -1 for a fragment (RFC 791, 3.1: more fragments or a
