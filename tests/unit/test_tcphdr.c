@@ -280,10 +280,39 @@ static void test_ip_before_tcp(void)
     CHECK(!ip_before(v6, sizeof(v6), &seg));
 }
 
+/* The IP length a TCP header known to start after it reports: IPv4's
+ * total length less its header, also when the header checksum is wrong
+ * (Wireshark reads it all the same); -1 for a fragment; IPv6's payload
+ * length. */
+static void test_ip_payload_before_tcp(void)
+{
+    static const uint8_t first_fragment[20] = {      /* more fragments */
+        0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x20, 0x00, 0x40, 0x06, 0xd1, 0xe6,
+        0xac, 0x10, 0x0a, 0x63, 0xac, 0x10, 0x0a, 0x0c
+    };
+    uint8_t bad_checksum[20], v6[40] = { 0x60, 0, 0, 0, 0, 20, 6, 64 };
+    size_t start;
+    int32_t payload;
+
+    CHECK(tcphs_ip_payload_before(rfc791_header, sizeof(rfc791_header), &start, &payload));
+    CHECK_INT(start, 0);
+    CHECK_INT(payload, ((rfc791_header[2] << 8) | rfc791_header[3]) - 20);
+    memcpy(bad_checksum, rfc791_header, sizeof(bad_checksum));
+    bad_checksum[11] ^= 1;
+    CHECK(tcphs_ip_payload_before(bad_checksum, sizeof(bad_checksum), &start, &payload));
+    CHECK_INT(payload, ((rfc791_header[2] << 8) | rfc791_header[3]) - 20);
+    CHECK(tcphs_ip_payload_before(first_fragment, sizeof(first_fragment), &start, &payload));
+    CHECK_INT(payload, -1);
+    CHECK(tcphs_ip_payload_before(v6, sizeof(v6), &start, &payload));
+    CHECK_INT(payload, 20);
+    CHECK(!tcphs_ip_payload_before(rfc791_header, 10, &start, &payload));
+}
+
 int main(void)
 {
     test_ip_addresses();
     test_ip_before_tcp();
+    test_ip_payload_before_tcp();
     test_full_syn();
     test_flags_and_ack();
     test_snaplen_cuts();
