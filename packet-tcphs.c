@@ -2,15 +2,13 @@
  * TCP Handshake Analysis: a post-dissector that explains every TCP segment
  * (handshake step, ISNs, ack arithmetic, options, keep-alives, teardown).
  *
- * This file is the epan glue only.  For each TCP layer Wireshark's TCP
- * dissector put in the tree, it asks Wireshark for what only Wireshark knows
- * (tcp.stream and tcp.len from its conversation tracking, the rare
- * tcp.analysis.* marks) and reads the fixed header and the options from the
- * captured bytes where Wireshark found that layer, and the IP addresses
- * from the IP layer before it (core/tcphdr.c); the connection logic in
- * core/ classifies the segment on the first pass, the store (core/store.h)
- * keeps the result with the frame, and it is shown (tree, expert infos,
- * tap) on every pass.
+ * The protocol itself: its fields, expert infos and preference
+ * (registration at the foot of the file) and what it shows of a record
+ * (tree, expert infos, tap).  The segments come from plugin/feed.c, which
+ * reads them without a tree; the store (core/store/) keeps them and has
+ * the analysis (core/analysis/) make one record per segment, in capture
+ * order, the first time a record is wanted; the words (core/words/) say
+ * what a record means.  docs/design.md has the way a segment goes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

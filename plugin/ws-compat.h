@@ -36,12 +36,6 @@ static inline guint32 tcphs_field_uint(field_info *fi)
     return fvalue_get_uinteger(TCPHS_FIELD_FVALUE(fi));
 }
 
-/* 4.6: without a visible tree, top-level protocol items that no filter or
- * postdissector asked for are faked (their fields hang on the parent), so
- * tcphs must ask for the protocols it looks for.  Before 4.6 they are always
- * in the tree, and asking would only cost time. */
-#define TCPHS_WS_FAKES_UNWANTED_PROTOCOLS TCPHS_WS_AT_LEAST(4, 6)
-
 /* Another protocol's boolean preference, e.g. ("tcp", "check_checksum").
  * prefs_find_preference() and pref_t are in epan/prefs-int.h, which
  * Wireshark does not promise to keep stable, so only this shim includes it;

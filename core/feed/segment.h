@@ -1,8 +1,9 @@
 /* segment.h: the facts tcphs knows about one TCP segment.
  *
- * The epan glue (packet-tcphs.c) fills one tcphs_segment per TCP layer of a
- * frame from the fields Wireshark's TCP dissector put in the tree; the unit
- * tests fill it by hand.  Nothing in core/ includes a Wireshark header.
+ * The feed (plugin/feed.c) fills one tcphs_segment per TCP layer of a frame
+ * from Wireshark's tcp tap, its TCP conversation and the header's bytes
+ * (core/feed/tcphdr.c); the unit tests fill it by hand.  Nothing in core/
+ * includes a Wireshark header.
  */
 #ifndef TCPHS_SEGMENT_H
 #define TCPHS_SEGMENT_H

@@ -2,7 +2,7 @@
  * Wireshark's tcp.stream number, and the record of each frame's first TCP
  * layer by frame number.
  *
- * Memory is the point (README, Performance).  A SYN flood or a port scan
+ * Memory is the point (docs/performance.md).  A SYN flood or a port scan
  * makes a tcp.stream of every SYN, and most of them never get past a SYN
  * and its SYN-ACK or RST.  So a connection is first kept as its segments
  * alone, packed in the slots of their frames, with its two endpoints once:
