@@ -866,6 +866,7 @@ static void tcphs_cleanup(void)
     set_postdissector_wanted_hfids(tcphs_handle, NULL);
     tcphs_store_free(store);
     store = NULL;
+    tcphs_feed_reset(FALSE);    /* the feed's conversations of the file */
 }
 
 void proto_register_tcphs(void)

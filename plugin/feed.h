@@ -29,7 +29,8 @@ void tcphs_feed_register(void);
 /* Listen to the tcp tap (on) or not: while tcphs is enabled. */
 void tcphs_feed_listen(gboolean on);
 
-/* A new capture file: forget the cut headers counted so far.
+/* A new capture file, or the end of one: forget the cut headers counted
+ * and the conversations found so far.
  * `checksums`: the TCP dissector verifies checksums (a bad one is then a
  * fact of the segment, read from the tree the wanted status field builds). */
 void tcphs_feed_reset(gboolean checksums);
