@@ -89,3 +89,15 @@ teardown_path() {
     ip netns delete "$NS_C"
     ip netns delete "$NS_S"
 }
+
+# On exit, whatever happened: stop our own processes (by PID: the server,
+# tcpdump, the delay line), delete both namespaces and the scratch files
+# (the caller's SERVER_PID, TCPDUMP_PID, LOG and the path's variables).
+cleanup_path() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+    if [ -n "$TCPDUMP_PID" ]; then kill -INT "$TCPDUMP_PID" 2>/dev/null || true; fi
+    if [ -n "$DELAYLINE_PID" ]; then kill "$DELAYLINE_PID" 2>/dev/null || true; fi
+    ip netns delete "$NS_C" 2>/dev/null || true
+    ip netns delete "$NS_S" 2>/dev/null || true
+    rm -f "$LOG" "$READY"
+}

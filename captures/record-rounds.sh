@@ -42,16 +42,7 @@ SERVER_PID=""
 LOG="/tmp/tcphs-record-rounds-$TAG.log"
 READY="/tmp/tcphs-record-rounds-$TAG.ready"
 
-cleanup() {
-    # Only our own processes, by PID.
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-    if [ -n "$TCPDUMP_PID" ]; then kill -INT "$TCPDUMP_PID" 2>/dev/null || true; fi
-    if [ -n "$DELAYLINE_PID" ]; then kill "$DELAYLINE_PID" 2>/dev/null || true; fi
-    ip netns delete "$NS_C" 2>/dev/null || true
-    ip netns delete "$NS_S" 2>/dev/null || true
-    rm -f "$LOG" "$READY"
-}
-trap cleanup EXIT
+trap cleanup_path EXIT
 
 # record NAME CC SIZE "SERVER OPTIONS" "SENDER OPTIONS" DELAYLINE_OPTIONS...
 record() {
