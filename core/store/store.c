@@ -428,37 +428,42 @@ const tcphs_record *tcphs_store_record(tcphs_store *store, uint32_t frame, tcphs
 
 /* ---- deferred segments -------------------------------------------------------- */
 
-/* The endpoints of stream seg->stream's first segment, its connection made
- * (packed, with no segment yet) when this is its first; NULL when memory
- * ran out. */
-static const tcphs_endpoint *first_endpoints(tcphs_store *store, const tcphs_segment *seg, const tcphs_endpoint **dst)
+/* The endpoints of the first segment of the connection in entry i of
+ * `page` (packed or whole), which its deferred segments are packed against. */
+static void entry_endpoints(const conn_page *page, uint32_t i, const tcphs_endpoint **src,
+                            const tcphs_endpoint **dst)
 {
-    uint32_t i = seg->stream % CONN_PAGE;
-    conn_page *page = conn_page_of(store, seg->stream, true);
-
-    if (!page || (!page->entry[i] && !new_conn(store, page, seg, true)))
-        return NULL;
     if (is_whole(page, i)) {
-        whole_conn *w = (whole_conn *)page->entry[i];
+        const whole_conn *w = (const whole_conn *)page->entry[i];
 
+        *src = &w->src;
         *dst = &w->dst;
-        return &w->src;
+    } else {
+        const packed_conn *p = (const packed_conn *)page->entry[i];
+
+        *src = &p->src;
+        *dst = &p->dst;
     }
-    *dst = &((packed_conn *)page->entry[i])->dst;
-    return &((packed_conn *)page->entry[i])->src;
 }
 
 bool tcphs_store_defer(tcphs_store *store, const tcphs_segment *seg)
 {
     frame_page *page;
-    uint32_t i = seg->frame % FRAME_PAGE;
+    conn_page *conns;
+    uint32_t i = seg->frame % FRAME_PAGE, c = seg->stream % CONN_PAGE;
     const tcphs_endpoint *src, *dst;
 
     if (!tcphs_segment_has(seg, TCPHS_HAVE_REQUIRED) || seg->frame <= store->analysed_to)
         return false;
     page = frame_page_of(store, seg->frame, true);
-    if (!page || page->kind[i] != SLOT_EMPTY || (src = first_endpoints(store, seg, &dst)) == NULL)
+    if (!page || page->kind[i] != SLOT_EMPTY)
         return false;
+    /* The stream's first segment makes its connection (packed, with no
+     * segment yet), which keeps the endpoints the others are packed against. */
+    conns = conn_page_of(store, seg->stream, true);
+    if (!conns || (!conns->entry[c] && !new_conn(store, conns, seg, true)))
+        return false;
+    entry_endpoints(conns, c, &src, &dst);
     pack(&page->slot[i].packed, seg, src);
     page->kind[i] = SLOT_DEFERRED;
     store->deferred_to = seg->frame;
@@ -476,13 +481,7 @@ static void analyse_deferred(tcphs_store *store, frame_slot *slot, uint8_t *kind
     *kind = SLOT_EMPTY;
     if (!page || !page->entry[i])
         return;     /* cannot happen: deferring made its connection */
-    if (is_whole(page, i)) {
-        src = &((whole_conn *)page->entry[i])->src;
-        dst = &((whole_conn *)page->entry[i])->dst;
-    } else {
-        src = &((packed_conn *)page->entry[i])->src;
-        dst = &((packed_conn *)page->entry[i])->dst;
-    }
+    entry_endpoints(page, i, &src, &dst);
     unpack(&seg, &slot->packed, frame, src, dst);
     tcphs_store_update(store, &seg, true, keep);
 }
