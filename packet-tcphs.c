@@ -169,19 +169,18 @@ static const tcphs_record *stored_record(packet_info *pinfo, guint layer)
  * segments are analysed at once, after everything kept before them: the
  * first in the frame's slot of the store, the others with the frame.  A
  * segment without TCPHS_HAVE_REQUIRED (truncated, a fragment, or malformed)
- * gets no record: no verdict rather than a wrong one. */
-static void keep_frame(packet_info *pinfo, proto_tree *tree, gboolean wanted)
+ * gets no record: no verdict rather than a wrong one.  TRUE when the store
+ * keeps a segment of the frame. */
+static gboolean keep_frame(packet_info *pinfo, proto_tree *tree, gboolean wanted)
 {
     tcphs_segment segs[TCPHS_FEED_MAX_LAYERS];
     guint count = tcphs_feed_frame(pinfo, tree, segs);
     guint kept = 0;
 
-    if (!store || count == 0)
-        return;
-    if (count == 1 && !wanted) {
-        tcphs_store_defer(store, &segs[0]);
-        return;
-    }
+    if (count == 0)
+        return FALSE;
+    if (count == 1 && !wanted)
+        return tcphs_store_defer(store, &segs[0]);
     tcphs_store_catch_up(store, pinfo->num - 1, keep_for_taps());
     for (guint i = 0; i < count; i++) {
         const tcphs_record *rec = tcphs_store_update(store, &segs[i], kept == 0, keep_for_taps());
@@ -194,6 +193,7 @@ static void keep_frame(packet_info *pinfo, proto_tree *tree, gboolean wanted)
         kept++;
     }
     tcphs_store_catch_up(store, pinfo->num, keep_for_taps());
+    return kept > 0;
 }
 
 /* Whether anyone reads this frame's records: a shown tree, or a tcphs field
@@ -799,16 +799,19 @@ gboolean tcphs_tapped_on_first_read(packet_info *pinfo)
 static int dissect_tcphs(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const tcphs_record *rec;
-    gboolean wanted, shown, listened;
+    gboolean wanted, kept, shown, listened;
     guint layer;
 
+    if (!store)
+        return 0;
     /* The segments are read once per frame, in capture order; later
      * passes (two-pass tshark, the GUI in any order) only read the records. */
-    wanted = store && records_wanted(tree);
-    if (!PINFO_FD_VISITED(pinfo) && store && !tcphs_store_has_frame(store, pinfo->num))
-        keep_frame(pinfo, tree, wanted);
+    wanted = records_wanted(tree);
+    kept = tcphs_store_has_frame(store, pinfo->num);
+    if (!PINFO_FD_VISITED(pinfo) && !kept)
+        kept = keep_frame(pinfo, tree, wanted);
     if (!wanted)
-        return store && tcphs_store_has_frame(store, pinfo->num) ? tvb_captured_length(tvb) : 0;
+        return kept ? tvb_captured_length(tvb) : 0;
     /* The records of the whole capture on a later pass (the connection
      * verdicts are final there), of the capture so far on the first. */
     tcphs_store_catch_up(store, PINFO_FD_VISITED(pinfo) ? G_MAXUINT32 : pinfo->num, keep_for_taps());
