@@ -18,6 +18,28 @@ static void growth_text(char *buf, size_t size, const tcphs_round_decision *d)
         snprintf(buf, size, "%s", "");
 }
 
+/* What a rule that compares a round's growth says after the numbers, one
+ * row each. */
+static const struct {
+    tcphs_round_rule rule;
+    const char *reason;
+} growth_reasons[] = {
+    { TCPHS_RULE_GREW_FAST,  " (at least 1.5)" },
+    { TCPHS_RULE_GREW,       " (above 1, below 1.5)" },
+    { TCPHS_RULE_AFTER_LOSS, "; after a loss the window grows by about a segment a round, or holds a while" },
+    { TCPHS_RULE_FLAT,       ", no growth before any loss (the application, the socket buffer or a window held "
+                             "flat: a capture cannot tell them apart)" },
+};
+
+static const char *growth_rule_reason(tcphs_round_rule rule)
+{
+    for (size_t i = 0; i < sizeof(growth_reasons) / sizeof(growth_reasons[0]); i++) {
+        if (growth_reasons[i].rule == rule)
+            return growth_reasons[i].reason;
+    }
+    return "";
+}
+
 void tcphs_round_decision_text(char *buf, size_t size, const tcphs_round_decision *d)
 {
     char growth[96];
@@ -59,22 +81,11 @@ void tcphs_round_decision_text(char *buf, size_t size, const tcphs_round_decisio
                  d->inflight, so_far);
         break;
     case TCPHS_RULE_GREW_FAST:
-        snprintf(buf, size, "round %" PRIu32 ", slow start: most in flight %" PRIu32 " bytes%s (at least 1.5)%s",
-                 d->round, d->inflight, growth, so_far);
-        break;
     case TCPHS_RULE_GREW:
-        snprintf(buf, size, "round %" PRIu32 ", congestion avoidance: most in flight %" PRIu32
-                 " bytes%s (above 1, below 1.5)%s", d->round, d->inflight, growth, so_far);
-        break;
     case TCPHS_RULE_AFTER_LOSS:
-        snprintf(buf, size, "round %" PRIu32 ", congestion avoidance: most in flight %" PRIu32 " bytes%s; after a "
-                 "loss the window grows by about a segment a round, or holds a while%s",
-                 d->round, d->inflight, growth, so_far);
-        break;
     case TCPHS_RULE_FLAT:
-        snprintf(buf, size, "round %" PRIu32 ", sender-limited: most in flight %" PRIu32 " bytes%s, no growth "
-                 "before any loss (the application, the socket buffer or a window held flat: a capture cannot "
-                 "tell them apart)%s", d->round, d->inflight, growth, so_far);
+        snprintf(buf, size, "round %" PRIu32 ", %s: most in flight %" PRIu32 " bytes%s%s%s", d->round,
+                 tcphs_round_phase_name(d->phase), d->inflight, growth, growth_rule_reason(d->rule), so_far);
         break;
     default:
         snprintf(buf, size, "round %" PRIu32 ", %s", d->round, tcphs_round_phase_name(d->phase));
